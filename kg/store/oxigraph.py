@@ -1,0 +1,133 @@
+"""The embedded Oxigraph store: the only module that opens a pyoxigraph ``Store``.
+
+A document's graph is written so that it is either complete or absent: its
+content quads go in first, and its ``kg:contentHash`` triple, the commit
+marker, goes in last in its own transaction. On opening, graphs without a
+marker (left by a crash mid-write) are removed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.rdf.terms import KG, KG_NAMESPACE
+
+_HASHES = "SELECT ?g ?hash WHERE { GRAPH ?g { ?g kg:contentHash ?hash } }"
+
+
+class GraphStore:
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"no store at {self.path}; build one first with `kg build INPUT --store {self.path}`")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}. "
+                             "Is another kg process using it?") from exc
+        self.read_only = read_only
+        if not read_only:
+            self.remove_incomplete()
+
+    # -- documents -----------------------------------------------------------------
+    def document_hashes(self) -> dict[str, str]:
+        """Document graph IRI -> content hash, for every complete document."""
+        rows = self._store.query(_HASHES, prefixes={"kg": KG_NAMESPACE})
+        return {row["g"].value: row["hash"].value for row in rows}
+
+    def remove_incomplete(self) -> list[str]:
+        """Drop graphs that have no commit marker (a write was interrupted)."""
+        complete = set(self.document_hashes())
+        partial = [g for g in self._store.named_graphs() if g.value not in complete]
+        for graph in partial:
+            self._store.remove_graph(graph)
+        return [g.value for g in partial]
+
+    def write_documents(self, graphs: Mapping[ox.NamedNode, list[ox.Quad]], *, bulk: bool = False) -> int:
+        """Replace each document graph with the given quads; return quads written.
+
+        Content first, markers last: an interruption leaves no graph that looks
+        complete but is not.
+        """
+        existing = {g.value for g in self._store.named_graphs()}
+        for graph in graphs:
+            if graph.value in existing:
+                self._store.remove_graph(graph)
+        content: list[ox.Quad] = []
+        markers: list[ox.Quad] = []
+        for quads in graphs.values():
+            for quad in quads:
+                (markers if quad.predicate == KG.contentHash else content).append(quad)
+        try:
+            if bulk:
+                self._store.bulk_extend(content)
+            else:
+                self._store.extend(content)
+            self._store.extend(markers)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
+        return len(content) + len(markers)
+
+    def remove_document(self, graph: ox.NamedNode) -> bool:
+        if not self._store.contains_named_graph(graph):
+            return False
+        self._store.remove_graph(graph)
+        return True
+
+    # -- reading -------------------------------------------------------------------
+    def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+              prefixes: Mapping[str, str] | None = None, union: bool = True):
+        """Run SPARQL with the union of all graphs as the default graph."""
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=union,
+                                     substitutions=dict(substitutions or {}), prefixes=dict(prefixes or {}))
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+
+    def dump(self, output, fmt: ox.RdfFormat, *, graph: ox.NamedNode | None = None,
+             prefixes: Mapping[str, str] | None = None) -> None:
+        kwargs = {"format": fmt}
+        if graph is not None:
+            kwargs["from_graph"] = graph
+        if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = dict(prefixes)
+        self._store.dump(output, **kwargs)
+
+    def bulk_load(self, path: str | Path, fmt: ox.RdfFormat) -> None:
+        self._store.bulk_load(path=str(path), format=fmt)
+
+    def flush(self) -> None:
+        if not self.read_only and self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        self._store = None  # releases the RocksDB lock once collected
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
