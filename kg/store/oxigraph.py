@@ -94,6 +94,12 @@ class GraphStore:
                                      substitutions=dict(substitutions or {}), prefixes=dict(prefixes or {}))
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except RuntimeError as exc:
+            if "projection" in str(exc):
+                names = ", ".join(f"?{v.value}" for v in (substitutions or {}))
+                raise QueryError(f"parameters ({names}) can only be bound to variables that the query "
+                                 "returns: add them to the SELECT clause, or use SELECT *") from None
+            raise QueryError(f"query failed: {exc}") from exc
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from exc
 

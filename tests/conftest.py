@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "corpus" / "seed" / "uk-eu-data-sharing.txt"
+BBC = SHARED / "corpus" / "bbc" / "bbc.jsonl"
+
+
+def need_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} not present: ../shared is only in the project's CI/dev checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return need_shared(SEED)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_path, nlp):
+    """The seed article built once into an in-memory store."""
+    from kg.graph import KnowledgeGraph
+
+    graph = KnowledgeGraph()
+    graph.add_text(seed_path.read_text(encoding="utf-8"), doc_id="uk-eu-data-sharing")
+    return graph
