@@ -11,7 +11,7 @@ from kg.extract.article import read_anatomy
 from kg.extract.model import Article, Extraction
 from kg.nlp import load_pipeline, model_id
 from kg.rdf.iris import IriMinter
-from kg.rdf.mapping import content_hash, extraction_quads
+from kg.rdf.mapping import content_hash, extraction_quads, now_literal
 from kg.store import GraphStore
 
 DEFAULT_BATCH = 64  # documents per store transaction
@@ -76,6 +76,7 @@ def build(
     report = BuildReport()
     started = time.perf_counter()
     known = {} if force else store.document_hashes()
+    build_started = now_literal()
     seen: dict[str, str] = {}
 
     def fresh(stream: Iterable[Article]) -> Iterator[Article]:
@@ -98,7 +99,7 @@ def build(
     pending: dict = {}
     for x in parse_articles(fresh(articles), nlp=nlp, jobs=jobs):
         graph = iris.document(x.article.doc_id)
-        pending[graph] = list(extraction_quads(x, iris, model=model_name))
+        pending[graph] = list(extraction_quads(x, iris, model=model_name, started=build_started))
         report.documents += 1
         report.sentences += len(x.sentences)
         report.entities += len(x.entities)

@@ -13,6 +13,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "kg.ttl"
 TERMS_MODULE = Path(__file__).resolve().parent / "terms.py"
+DOCS = ROOT / "ontology" / "kg.md"
+CONTEXT = ROOT / "ontology" / "context.jsonld"
 KG_NS = "https://w3id.org/newskg/ns#"
 _DECLARING_TYPES = {
     "http://www.w3.org/2002/07/owl#Class",
@@ -51,9 +53,72 @@ def render(names: list[str]) -> str:
     return "\n".join(lines)
 
 
+def render_docs(path: Path = ONTOLOGY) -> str:
+    """A Markdown page listing every class and property with its definition."""
+    import rdflib
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    g = rdflib.Graph().parse(path, format="turtle")
+    nm = g.namespace_manager
+
+    def name(term) -> str:
+        return nm.normalizeUri(term) if isinstance(term, rdflib.URIRef) else str(term)
+
+    def text(term, prop) -> str:
+        values = sorted(str(v) for v in g.objects(term, prop))
+        return "; ".join(values).replace("|", "\\|")
+
+    onto = next(g.subjects(RDF.type, OWL.Ontology))
+    out = [
+        f"# {text(onto, RDFS.label)}",
+        "",
+        "GENERATED from `ontology/kg.ttl` by `python -m kg.rdf.generate`; do not edit by hand.",
+        "",
+        text(onto, RDFS.comment),
+        "",
+        f"- Namespace: `{KG_NS}` (prefix `kg:`)",
+        f"- Version: {text(onto, OWL.versionInfo)}",
+        f"- Licence: {text(onto, rdflib.URIRef('http://purl.org/dc/terms/license'))}",
+        "",
+    ]
+    sections = [("Classes", [OWL.Class]), ("Object properties", [OWL.ObjectProperty]),
+                ("Datatype properties", [OWL.DatatypeProperty])]
+    for title, types in sections:
+        out += [f"## {title}", "", "| term | label | definition | domain | range | parent |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        terms = sorted({s for t in types for s in g.subjects(RDF.type, t) if str(s).startswith(KG_NS)})
+        for term in terms:
+            parents = sorted(name(p) for p in (*g.objects(term, RDFS.subClassOf), *g.objects(term, RDFS.subPropertyOf)))
+            out.append("| " + " | ".join([
+                f"`{name(term)}`", text(term, RDFS.label), text(term, RDFS.comment),
+                ", ".join(f"`{name(d)}`" for d in g.objects(term, RDFS.domain)),
+                ", ".join(f"`{name(r)}`" for r in g.objects(term, RDFS.range)),
+                ", ".join(f"`{p}`" for p in parents),
+            ]) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_context(names: list[str]) -> str:
+    """A JSON-LD @context: prefixes plus every kg: term by its local name."""
+    import json
+
+    from kg.rdf.namespace import PREFIXES
+
+    context: dict[str, object] = {"kg": KG_NS, **PREFIXES}
+    context.update({n: f"kg:{n}" for n in names})
+    return json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n"
+
+
+def outputs() -> dict[Path, str]:
+    names = declared_terms()
+    return {TERMS_MODULE: render(names), DOCS: render_docs(), CONTEXT: render_context(names)}
+
+
 def main() -> int:
-    TERMS_MODULE.write_text(render(declared_terms()), encoding="utf-8")
-    print(f"wrote {TERMS_MODULE.relative_to(ROOT)}")
+    for path, text in outputs().items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -5,8 +5,10 @@ keys never share an IRI and the same key always gets the same one, whatever
 order documents are read in.
 
 >>> iris = IriMinter("https://example.org/kg/")
->>> iris.entity("united kingdom").value
-'https://example.org/kg/entity/united_kingdom'
+>>> iris.entity("united kingdom", "Country").value
+'https://example.org/kg/entity/place/united_kingdom'
+>>> iris.entity("john smith", "Person", disambiguator="2").value
+'https://example.org/kg/entity/person/john_smith/2'
 >>> iris.document("business/001").value
 'https://example.org/kg/doc/business%2F001'
 """
@@ -45,6 +47,23 @@ def check_base_iri(base: str) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+ENTITY_KINDS = {
+    "Person": "person",
+    "Organization": "organization", "GovernmentOrganization": "organization",
+    "Corporation": "organization", "PoliticalParty": "organization", "SportsTeam": "organization",
+    "NGO": "organization", "EducationalOrganization": "organization",
+    "Place": "place", "Country": "place", "City": "place", "AdministrativeArea": "place",
+    "Continent": "place", "BodyOfWater": "place", "Landform": "place",
+    "Event": "event",
+}
+
+
+def entity_kind(schema_type: str) -> str:
+    """The coarse kind used in entity IRIs: fine types (Country vs City) can be
+    revised later without changing an entity's IRI."""
+    return ENTITY_KINDS.get(schema_type, "thing")
+
+
 class IriMinter:
     """Mints the IRIs of one dataset under a base IRI."""
 
@@ -67,8 +86,14 @@ class IriMinter:
     def build(self, doc_id: str) -> NamedNode:
         return NamedNode(f"{self.base}doc/{encode_key(doc_id)}#build")
 
-    def entity(self, key: str) -> NamedNode:
-        return NamedNode(f"{self.base}entity/{encode_key(key)}")
+    def entity(self, key: str, schema_type: str = "Thing", *, disambiguator: str | None = None) -> NamedNode:
+        """An entity's IRI from its normalised name, its kind (person,
+        organization, place, event, thing) and an optional disambiguator that
+        separates different things sharing a name."""
+        iri = f"{self.base}entity/{entity_kind(schema_type)}/{encode_key(key)}"
+        if disambiguator:
+            iri += "/" + encode_key(disambiguator)
+        return NamedNode(iri)
 
     def relation(self, key: str) -> NamedNode:
         return NamedNode(f"{self.base}relation/{encode_key(key)}")

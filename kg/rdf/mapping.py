@@ -8,6 +8,7 @@ evidence, and the build activity that produced it.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from typing import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -27,7 +28,7 @@ def content_hash(text: str) -> str:
 
 
 def _int(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+    return Literal(str(value), datatype=XSD.integer)  # Oxigraph stores integer subtypes as xsd:integer
 
 
 def _date(value: str) -> Literal:
@@ -46,9 +47,19 @@ def _en(text: str) -> Literal:
     return Literal(text, language="en")
 
 
-def extraction_quads(x: Extraction, iris: IriMinter, *, model: str) -> Iterator[Quad]:
-    """All quads for one document; the graph name is the document IRI."""
+def now_literal() -> Literal:
+    """The current UTC time as an xsd:dateTime literal."""
+    return Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+
+
+def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Literal | None = None) -> Iterator[Quad]:
+    """All quads for one document; the graph name is the document IRI.
+
+    ``started`` is the build's start time (xsd:dateTime); the build activity
+    of the document ends now.
+    """
     a = x.article
+    entity_iri = {e.key: iris.entity(e.key, e.type) for e in x.entities}
     doc = iris.document(a.doc_id)
     g = doc
 
@@ -87,6 +98,8 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str) -> Iterator[
     yield q(build, KG.model, Literal(model))
     yield q(build, KG.softwareVersion, Literal(__version__))
     yield q(build, PROV.wasAssociatedWith, software)
+    yield q(build, PROV.startedAtTime, started or now_literal())
+    yield q(build, PROV.endedAtTime, now_literal())
     yield q(software, RDF.type, PROV.SoftwareAgent)
     yield q(software, RDFS.label, Literal("kg"))
 
@@ -101,7 +114,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str) -> Iterator[
 
     # -- entities and their mentions
     for e in x.entities:
-        node = iris.entity(e.key)
+        node = entity_iri[e.key]
         yield q(node, RDF.type, SCHEMA[e.type])
         yield q(node, RDFS.label, _en(e.label))
         yield q(node, SKOS.prefLabel, _en(e.label))
@@ -133,8 +146,8 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str) -> Iterator[
             yield q(pred, RDF.type, KG.RelationType)
             yield q(pred, RDF.type, OWL.ObjectProperty)
             yield q(pred, RDFS.label, _en(r.label))
-        subj = iris.entity(r.subject.entity)
-        obj = iris.entity(r.object.entity)
+        subj = entity_iri[r.subject.entity]
+        obj = entity_iri[r.object.entity]
         if r.asserted:
             yield q(subj, pred, obj)
         st = iris.statement(a.doc_id, r.subject.entity, r.predicate, r.object.entity, r.start, r.end)
@@ -153,6 +166,6 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str) -> Iterator[
         if r.modality:
             yield q(st, KG.modality, Literal(r.modality))
         if r.attributed_to:
-            yield q(st, KG.attributedTo, iris.entity(r.attributed_to))
+            yield q(st, KG.attributedTo, entity_iri[r.attributed_to])
         yield q(st, PROV.wasGeneratedBy, build)
         yield q(st, PROV.wasDerivedFrom, doc)

@@ -59,7 +59,7 @@ SCHEMA = ClosedNamespace("https://schema.org/", [
 ])
 PROV = ClosedNamespace("http://www.w3.org/ns/prov#", [
     "Activity", "Entity", "SoftwareAgent", "wasGeneratedBy", "wasDerivedFrom", "used",
-    "wasAssociatedWith", "wasAttributedTo", "value",
+    "wasAssociatedWith", "wasAttributedTo", "value", "startedAtTime", "endedAtTime",
 ])
 DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", [
     "title", "source", "isPartOf", "identifier", "created", "creator", "publisher",
