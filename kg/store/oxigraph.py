@@ -121,8 +121,11 @@ class GraphStore:
             kwargs["prefixes"] = dict(prefixes)
         self._store.dump(output, **kwargs)
 
-    def bulk_load(self, path: str | Path, fmt: ox.RdfFormat) -> None:
-        self._store.bulk_load(path=str(path), format=fmt)
+    def load(self, input, fmt: ox.RdfFormat) -> None:
+        """Bulk-load a file object (N-Quads, TriG ...), then drop any graph left without
+        its commit marker."""
+        self._store.bulk_load(input, format=fmt)
+        self.remove_incomplete()
 
     def flush(self) -> None:
         if not self.read_only and self.path is not None:

@@ -1,0 +1,80 @@
+"""Issue 6: a build killed mid-way leaves only whole documents, and a re-run completes it."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from kg.rdf.namespace import PROV
+from kg.store import GraphStore
+
+from .conftest import BBC, need_shared
+
+N_DOCS = 40
+
+
+def _quads(path: Path) -> set:
+    with GraphStore(path, read_only=True) as store:
+        return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+
+
+def _run(corpus: Path, store: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--store", str(store),
+                             "--batch-docs", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wal_bytes(store: Path) -> int:
+    return sum(p.stat().st_size for p in store.glob("*.log")) + sum(p.stat().st_size for p in store.glob("*.sst"))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    src = need_shared(BBC)
+    path = tmp_path_factory.mktemp("crash") / "corpus.jsonl"
+    with open(src, encoding="utf-8") as fh, open(path, "w", encoding="utf-8") as out:
+        for line in islice(fh, N_DOCS):
+            out.write(json.dumps(json.loads(line)) + "\n")
+    return path
+
+
+def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, tmp_path):
+    clean = tmp_path / "clean"
+    proc = _run(corpus, clean)
+    assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()
+    expected = _quads(clean)
+
+    crashed = tmp_path / "crashed"
+    proc = _run(corpus, crashed)
+    # wait until the first batches are on disk, then kill without warning
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if crashed.exists() and _wal_bytes(crashed) > 60_000:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "build finished before it could be killed; make the corpus larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    with GraphStore(crashed) as store:  # opens, and drops any half-written graph
+        hashes = store.document_hashes()
+    partial = _quads(crashed)
+    assert 0 < len(hashes) < N_DOCS, "the kill should land mid-build"
+    # every document present is whole: its quads are exactly those of the clean build
+    for graph in hashes:
+        mine = {q for q in partial if q.graph_name.value == graph}
+        theirs = {q for q in expected if q.graph_name.value == graph}
+        assert mine == theirs
+    assert {q.graph_name.value for q in partial} == set(hashes)
+
+    proc = _run(corpus, crashed)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    assert f"{len(hashes)} unchanged" in out.decode()
+    assert _quads(crashed) == expected
