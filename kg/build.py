@@ -1,14 +1,18 @@
 """One build: read inputs -> nlp.pipe -> extract -> map to RDF -> write to the store."""
 from __future__ import annotations
 
-import sys
 import time
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from pyoxigraph import NamedNode
+
+from kg.errors import KGError
 from kg.extract import extract
 from kg.extract.article import read_anatomy
 from kg.extract.model import Article, Extraction
+from kg.inputs import InputWarning
 from kg.nlp import load_pipeline, model_id
 from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import content_hash, extraction_quads, now_literal
@@ -30,7 +34,6 @@ class BuildReport:
     words: int = 0
     seconds: float = 0.0
     store_triples: int = 0
-    doc_ids: list[str] = field(default_factory=list, repr=False)
 
     @property
     def words_per_second(self) -> float:
@@ -53,6 +56,34 @@ def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_siz
         yield extract(doc, article)
 
 
+@dataclass(frozen=True)
+class DocumentGraph:
+    """One document mapped to RDF, with the counts the summary reports."""
+
+    doc_id: str
+    graph: NamedNode
+    quads: list
+    sentences: int
+    entities: int
+    relations: int
+    words: int
+
+
+def map_extraction(x: Extraction, iris: IriMinter, *, model: str, started) -> DocumentGraph:
+    quads = list(extraction_quads(x, iris, model=model, started=started))
+    relations = sum(1 for r in x.relations if r.object is not None and r.subject.entity and r.object.entity)
+    return DocumentGraph(x.article.doc_id, iris.document(x.article.doc_id), quads,
+                         len(x.sentences), len(x.entities), relations, x.words)
+
+
+def map_locally(articles: Iterable[Article], *, iris: IriMinter, model: str | None, jobs: int,
+                started) -> Iterator[DocumentGraph]:
+    nlp = load_pipeline(model)
+    name = model_id(nlp)
+    for x in parse_articles(articles, nlp=nlp, jobs=jobs):
+        yield map_extraction(x, iris, model=name, started=started)
+
+
 def build(
     articles: Iterable[Article],
     store: GraphStore,
@@ -63,16 +94,18 @@ def build(
     batch_docs: int = DEFAULT_BATCH,
     bulk: bool = False,
     force: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Add articles to ``store``, replacing any earlier version of each document.
 
     Documents whose text is unchanged since the last build are skipped (unless
     ``force``). Each batch of ``batch_docs`` documents is written as a unit.
+    ``engine="dask"`` runs the NLP and mapping on the Dask cluster at
+    ``scheduler`` (see :mod:`kg.engine`); the store is written here either way.
     """
     iris = IriMinter(base_iri) if base_iri else IriMinter()
-    nlp = load_pipeline(model)
-    model_name = model_id(nlp)
     report = BuildReport()
     started = time.perf_counter()
     known = {} if force else store.document_hashes()
@@ -83,9 +116,6 @@ def build(
         for article in stream:
             graph = iris.document(article.doc_id).value
             if article.doc_id in seen:
-                import warnings
-
-                from kg.inputs import InputWarning
                 warnings.warn(f"{article.origin}: document id {article.doc_id!r} was already read from "
                               f"{seen[article.doc_id]}; this one replaces it", InputWarning, stacklevel=2)
             seen[article.doc_id] = article.origin or "?"
@@ -96,17 +126,24 @@ def build(
                 continue
             yield article
 
+    if engine == "local":
+        mapped = map_locally(fresh(articles), iris=iris, model=model, jobs=jobs, started=build_started)
+    elif engine == "dask":
+        from kg.engine import map_with_dask
+
+        mapped = map_with_dask(fresh(articles), iris=iris, model=model, scheduler=scheduler,
+                               started=build_started, partition_docs=batch_docs)
+    else:
+        raise KGError(f"unknown engine {engine!r}; choose 'local' or 'dask'")
+
     pending: dict = {}
-    for x in parse_articles(fresh(articles), nlp=nlp, jobs=jobs):
-        graph = iris.document(x.article.doc_id)
-        pending[graph] = list(extraction_quads(x, iris, model=model_name, started=build_started))
+    for doc in mapped:
+        pending[doc.graph] = doc.quads
         report.documents += 1
-        report.sentences += len(x.sentences)
-        report.entities += len(x.entities)
-        report.relations += sum(1 for r in x.relations if r.object is not None
-                                and r.subject.entity and r.object.entity)
-        report.words += x.words
-        report.doc_ids.append(x.article.doc_id)
+        report.sentences += doc.sentences
+        report.entities += doc.entities
+        report.relations += doc.relations
+        report.words += doc.words
         if progress:
             progress(1)
         if len(pending) >= batch_docs:
@@ -118,7 +155,3 @@ def build(
     report.seconds = time.perf_counter() - started
     report.store_triples = len(store)
     return report
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
