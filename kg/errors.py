@@ -24,3 +24,7 @@ class StoreError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed, unknown, or given bad parameters."""
+
+
+class ExportError(KGError):
+    """The graph cannot be written in the requested export format."""
