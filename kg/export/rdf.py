@@ -68,6 +68,8 @@ def write_rdf(store, out: Target, *, format: str, graph: str | ox.NamedNode | No
         raise ExportError(f"unknown RDF format {format!r}; choose one of {', '.join(RDF_FORMATS)}") from None
     scope = resolve_graph(store, graph)
     prefixes = dataset_prefixes(store)
+    if fmt == ox.RdfFormat.JSON_LD:
+        return _write_compact_jsonld(store, out, scope, prefixes)
     if fmt == ox.RdfFormat.RDF_XML:
         _check_rdfxml(store.quads(scope), prefixes)
     counter = _Counter()
@@ -115,8 +117,39 @@ def write_nquads(store, out: Target, *, graph: str | ox.NamedNode | None = None)
 
 
 def write_jsonld(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
-    """JSON-LD (expanded form, ``@graph`` per document), written by pyoxigraph."""
+    """JSON-LD compacted with kg's published context (``ontology/context.jsonld``),
+    one ``@graph`` per document, so it reads as plain JSON: ``"label": {"en": ...}``."""
     return write_rdf(store, out, format="jsonld", graph=graph)
+
+
+def jsonld_context(prefixes: dict[str, str]) -> dict:
+    """kg's published JSON-LD context plus the dataset's own prefixes."""
+    import json
+
+    from kg.rdf.generate import CONTEXT
+
+    context = json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
+    return {**prefixes, **context}
+
+
+def _write_compact_jsonld(store, out: Target, scope, prefixes: dict[str, str]) -> int:
+    # pyoxigraph writes expanded JSON-LD with every literal's lexical form kept;
+    # pyld (the JSON-LD processor) compacts it with our context without retyping values.
+    import json
+
+    from pyld import jsonld
+
+    counter = _Counter()
+    expanded = json.loads(ox.serialize(counter.count(store.quads(scope)), format=ox.RdfFormat.JSON_LD))
+    context = jsonld_context(prefixes)
+    compacted = jsonld.compact(expanded, context, options={"documentLoader": _no_remote_contexts})
+    with open_output(out) as handle:
+        handle.write(json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8"))
+    return counter.n
+
+
+def _no_remote_contexts(url, options=None):
+    raise ExportError(f"JSON-LD export never fetches remote contexts (asked for {url})")
 
 
 class _EscapedCarriageReturns:

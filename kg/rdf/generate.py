@@ -99,14 +99,49 @@ def render_docs(path: Path = ONTOLOGY) -> str:
     return "\n".join(out)
 
 
+_OBJECT_PROPERTIES = {"sentence", "document", "denotes", "mentionedIn", "attributedTo"}
+# Plain-JSON names for the standard terms kg writes, so a web developer can read
+# `"label"` and `"sameAs"` instead of full IRIs.
+_FRIENDLY_TERMS: dict[str, object] = {
+    "label": {"@id": "rdfs:label", "@container": "@language"},
+    "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
+    "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
+    "sameAs": {"@id": "owl:sameAs", "@type": "@id"},
+    "headline": "schema:headline",
+    "datePublished": "schema:datePublished",
+    "author": "schema:author",
+    "publisher": "schema:publisher",
+    "sourceOrganization": "schema:sourceOrganization",
+    "jobTitle": "schema:jobTitle",
+    "wordCount": "schema:wordCount",
+    "identifier": "dcterms:identifier",
+    "anchorOf": "nif:anchorOf",
+    "beginIndex": "nif:beginIndex",
+    "endIndex": "nif:endIndex",
+    "subject": {"@id": "rdf:subject", "@type": "@id"},
+    "predicate": {"@id": "rdf:predicate", "@type": "@id"},
+    "object": {"@id": "rdf:object", "@type": "@id"},
+    "wasGeneratedBy": {"@id": "prov:wasGeneratedBy", "@type": "@id"},
+    "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+    "used": {"@id": "prov:used", "@type": "@id"},
+    "wasAssociatedWith": {"@id": "prov:wasAssociatedWith", "@type": "@id"},
+    "startedAtTime": "prov:startedAtTime",
+    "endedAtTime": "prov:endedAtTime",
+}
+
+
 def render_context(names: list[str]) -> str:
     """A JSON-LD @context: prefixes plus every kg: term by its local name."""
     import json
 
     from kg.rdf.namespace import PREFIXES
 
-    context: dict[str, object] = {"kg": KG_NS, **PREFIXES}
-    context.update({n: f"kg:{n}" for n in names})
+    context: dict[str, object] = {"kg": KG_NS, **PREFIXES, "id": "@id", "type": "@type"}
+    for n in names:
+        # object properties hold IRIs: coerce so they read as plain strings in JSON
+        is_object = n[0].islower() and n in _OBJECT_PROPERTIES
+        context[n] = {"@id": f"kg:{n}", "@type": "@id"} if is_object else f"kg:{n}"
+    context.update(_FRIENDLY_TERMS)
     return json.dumps({"@context": context}, indent=2, sort_keys=True) + "\n"
 
 

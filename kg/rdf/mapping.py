@@ -31,6 +31,10 @@ def _int(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)  # Oxigraph stores integer subtypes as xsd:integer
 
 
+def double(value: float) -> Literal:
+    return Literal(repr(float(value)), datatype=XSD.double)
+
+
 def _date(value: str) -> Literal:
     if "T" in value:
         return Literal(value, datatype=XSD.dateTime)
@@ -160,7 +164,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
         yield q(st, KG.sentence, iris.sentence(a.doc_id, r.sentence))
         yield q(st, NIF.beginIndex, _int(r.start))
         yield q(st, NIF.endIndex, _int(r.end))
-        yield q(st, KG.confidence, Literal(repr(float(r.confidence)), datatype=XSD.double))
+        yield q(st, KG.confidence, double(r.confidence))
         yield q(st, KG.negated, _TRUE if r.negated else _FALSE)
         yield q(st, KG.asserted, _TRUE if r.asserted else _FALSE)
         if r.modality:
