@@ -38,7 +38,9 @@ def test_namespace_fails_on_typo():
 def test_context_maps_every_term():
     context = json.loads(generate.CONTEXT.read_text())["@context"]
     for name in generate.declared_terms():
-        assert context[name] == f"kg:{name}"
+        term = context[name]
+        assert (term if isinstance(term, str) else term["@id"]) == f"kg:{name}"
+    assert context["label"] == {"@id": "rdfs:label", "@container": "@language"}
 
 
 @given(names)
