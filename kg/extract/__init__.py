@@ -7,8 +7,10 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from kg.extract.entities import entity_mentions, resolve_entities
+from kg.extract.dates import read_times
+from kg.extract.entities import read_entities
 from kg.extract.model import Article, Extraction, Sentence
+from kg.extract.quantities import read_quantities
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -22,7 +24,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
     ``doc`` is the parse of ``article.text[article.body_start:article.body_end]``;
     every offset in the result is an offset into ``article.text``.
     """
-    from kg.extract.relations import graph_relations
+    from kg.extract.relations import read_facts
 
     offset = article.body_start
     sents = list(doc.sents)
@@ -31,9 +33,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
         for i, s in enumerate(sents)
     )
     sentence_starts = [s.start for s in sents]
-    sentence_index = {s.start: i for i, s in enumerate(sents)}
-    mentions = entity_mentions(doc, offset=offset, sentence_index=sentence_index)
-    entities = resolve_entities(mentions)
+    entities = read_entities(doc, offset=offset)
 
     # token index -> entity key, for linking relation arguments
     key_of_char: list[tuple[int, int, str]] = sorted(
@@ -55,7 +55,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
         pos = bisect.bisect_left(person_ends, i) - 1
         return persons[pos][1] if pos >= 0 else None
 
-    relations = graph_relations(
+    events, relations = read_facts(
         doc,
         offset=offset,
         sentence_of=lambda token_i: bisect.bisect_right(sentence_starts, token_i) - 1,
@@ -64,4 +64,6 @@ def extract(doc: Doc, article: Article) -> Extraction:
     )
     words = sum(1 for t in doc if not t.is_space and not t.is_punct)
     return Extraction(article=article, sentences=sentences, entities=entities,
-                      relations=tuple(relations), words=words)
+                      relations=tuple(relations), words=words, events=tuple(events),
+                      times=read_times(doc, article.date, offset=offset),
+                      quantities=read_quantities(doc, offset=offset))

@@ -65,6 +65,50 @@ class Entity:
     same_as: tuple[str, ...] = ()
     job_title: str | None = None
     value: str | None = None  # normalised literal value (ISO date, number)
+    role_of: str | None = None  # Entity.key of what the job title belongs to ("united kingdom")
+
+
+@dataclass(frozen=True)
+class TimeValue:
+    """A date or period named in the text, normalised to ISO 8601.
+
+    ``value`` is an ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` lexical
+    form when the text names one (``datatype`` says which); ``interval_start``
+    and ``interval_end`` (inclusive ``xsd:date``s) bound every resolved value,
+    and are the only value of periods like "last week" or "so far this year".
+    ``relative`` is true when the publication date was needed to resolve it.
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    value: str | None = None
+    datatype: str | None = None  # "date", "gYearMonth", "gYear" (XSD local names) or None
+    interval_start: str | None = None
+    interval_end: str | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An amount named in the text: "more than 12,500 people", "£40m", "5%".
+
+    ``kind`` is "count", "money", "percent" or "measure"; ``unit`` is an ISO
+    4217 code for money, "percent" / "percentage point", or a unit word;
+    ``counted`` is what a count counts ("people"). ``upper`` is set for ranges.
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    value: float | None
+    kind: str
+    qualifier: str | None = None  # "more than", "about", "at least", "up to" ...
+    unit: str | None = None
+    counted: str | None = None
+    upper: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +119,7 @@ class Argument:
     start: int
     end: int
     entity: str | None = None  # Entity.key
+    role: str | None = None  # "subject", "object", a preposition ("with"), "time", "place" ...
 
 
 @dataclass(frozen=True)
@@ -101,7 +146,41 @@ class Relation:
         return not self.negated and self.modality not in HYPOTHETICAL
 
 
-HYPOTHETICAL = frozenset({"may", "might", "could", "would", "should", "if"})
+HYPOTHETICAL = frozenset({"may", "might", "could", "would", "should", "if", "purpose"})
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened (or is planned), read off a noun or a reporting verb.
+
+    "the UK-EU deal", "a trip to Albania last week", "Starmer said ...".
+    ``kind`` is the lexicon class ("agreement", "talks", "visit", "statement",
+    "movement" ...); ``cameo`` its top-level CAMEO code ("05") and
+    ``cameo_label`` that code's name, or None when CAMEO has no such class.
+    """
+
+    kind: str
+    trigger: str  # the word that names it: "deal", "trip", "said"
+    lemma: str
+    cameo: str | None
+    cameo_label: str | None
+    sentence: int
+    start: int  # span of the trigger in the document
+    end: int
+    participants: tuple[Argument, ...] = ()  # actors, role "participant"/"agent"/"theme"
+    topic: Argument | None = None  # "data sharing", "to access facial image data"
+    place: Argument | None = None  # destination or location
+    time: Argument | None = None  # "last week"
+    text: str | None = None  # a statement's reported content
+    confidence: float = 0.5
+    negated: bool = False
+    modality: str | None = None
+    attributed_to: str | None = None  # Entity.key of a reporting speaker
+    antecedent: int | None = None  # index of an earlier event this mention refers back to
+
+    @property
+    def asserted(self) -> bool:
+        return not self.negated and self.modality not in HYPOTHETICAL
 
 
 @dataclass(frozen=True)
@@ -113,4 +192,7 @@ class Extraction:
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...] = ()
     words: int = 0
+    events: tuple[Event, ...] = ()
+    times: tuple[TimeValue, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
     extras: dict = field(default_factory=dict, compare=False, hash=False)

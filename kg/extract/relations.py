@@ -1,280 +1,195 @@
-"""Clause-level relations read off the dependency parse.
+"""Graph facts from clauses: canonical predicates between entities.
 
-For every clause head (a verb) we collect its subjects, its verb chain
-("vowed to crack down"), its modality and negation, and its objects (direct,
-attribute, prepositional, passive agent). Coordinated subjects and objects give
-one fact each. The result is a list of :class:`Clause` records on tokens; the
-two renderers turn them into graph :class:`Relation`s (between entities) or
-Open IE tuples (between any text spans).
+:mod:`kg.extract.clauses` analyses each sentence once; this module turns the
+clauses into :class:`~kg.extract.model.Relation` records for the graph:
+
+- a fact needs an entity at one end at least; the other end is an entity or a
+  real noun phrase ("more than 12,500 people arrived in the UK"), never an
+  unresolved pronoun or a stop word;
+- "he"/"she" resolve to the speaker of reported speech or the last person
+  named, "the UK government" to the UK, "the parties" to the participants of
+  the last agreement or talks;
+- passives with an agent are turned around ("the treaty was signed by France"
+  -> France signed the treaty); without one they stay passive ("was arrested in");
+- every predicate has a canonical key made of lemmas ("enter_talk_with") and a
+  readable label ("entered talks with"); the surface phrase is kept as well.
+
+:func:`read_facts` is the entry point used by :func:`kg.extract.extract`; it
+also collects the events of :mod:`kg.extract.events` and the relations they imply.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from kg.extract.inflect import past_tense
+from kg.extract.clauses import (
+    NAMED_ENTS,
+    NEGATIONS,
+    PERSONAL,
+    TIME_ENTS,
+    Clause,
+    Complement,
+    analyse,
+    argument_tokens,
+    clause_confidence,
+    clauses,
+    is_contentless,
+    with_conjuncts,
+)
+from kg.extract.inflect import past_participle, past_tense
 from kg.extract.model import Argument, Relation
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
-SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
-DIRECT_OBJECTS = frozenset({"dobj", "attr", "oprd", "dative", "acomp"})
-CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "relcl", "parataxis", "xcomp", "acl"})
-MODALS = {"will": "will", "'ll": "will", "wo": "will", "shall": "will", "would": "would",
-          "should": "should", "may": "may", "might": "might", "can": "can", "ca": "can",
-          "could": "could", "must": "must"}
-REPORTING = frozenset({"say", "tell", "announce", "claim", "add", "state", "report", "warn",
-                       "insist", "argue", "suggest", "confirm", "deny", "believe", "think"})
-# Nouns that carry the meaning of a light verb ("enter talks with", "make a trip to").
-RELATIONAL_NOUNS = frozenset({
-    "talk", "talks", "agreement", "deal", "trip", "visit", "meeting", "negotiation",
-    "negotiations", "partnership", "cooperation", "treaty", "contract", "alliance", "stake",
-    "share", "role", "part", "bid", "offer", "case", "action", "call", "step", "steps",
-})
-PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us",
-                      "them", "this", "that", "these", "those", "who", "which", "what",
-                      "itself", "themselves", "himself", "herself", "one", "there"})
-PERSONAL = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON"}
-MAX_ARG_TOKENS = 25
+    from kg.extract.model import Event
+
+# Heads that stand for the entity that modifies them: "the UK government", "EU officials".
+METONYMS = frozenset({"government", "administration", "authorities", "officials", "ministers",
+                      "leaders", "delegation", "side", "negotiators", "diplomats", "forces",
+                      "troops", "cabinet", "parliament", "executive", "spokesman",
+                      "spokeswoman", "spokesperson", "team", "regime", "embassy", "ministry",
+                      "military", "army", "police", "department"})
+# "the parties vowed ...": the participants of the last agreement or talks.
+PARTY_NOUNS = frozenset({"parties", "sides", "signatories", "partners", "allies", "negotiators"})
+
+__all__ = ["Linker", "argument_tokens", "clauses", "graph_relations", "predicate_key", "read_facts"]
 
 
-@dataclass
-class Clause:
-    """One predicate with its arguments, still as spaCy tokens."""
-
-    verb: Token
-    chain: list[Token]
-    phrase: list[Token]
-    subjects: list[Token]
-    objects: list[tuple[list[Token], Token]]  # (relation words added, object head)
-    passive: bool = False
-    negated: bool = False
-    modality: str | None = None
-    speaker: Token | None = None
-    inherited_subject: bool = False
-    extra: list[tuple[Token, Token]] = field(default_factory=list)
+# -- canonical predicates ----------------------------------------------------
 
 
-def clauses(sent: Span) -> Iterator[Clause]:
-    """Every clause in a sentence, in token order."""
-    chained: set[int] = set()
-    for token in sent:
-        if token.i in chained or token.pos_ not in {"VERB", "AUX"}:
-            continue
-        if token.dep_ not in CLAUSE_DEPS:
-            continue
-        if token.pos_ == "AUX" and not any(c.dep_ in {"attr", "acomp"} for c in token.children):
-            continue  # auxiliaries belong to their verb; copulas are clause heads
-        chain = _verb_chain(token)
-        if token.dep_ in {"xcomp"} and _own_subjects(token) == [] and token.head.pos_ in {"VERB", "AUX"}:
-            continue  # folded into the head's chain
-        chained.update(t.i for t in chain[1:])
-        clause = _clause(token, chain)
-        if clause is not None:
-            yield clause
+def predicate_key(words: Sequence[Token], *, passive: bool = False) -> tuple[str, str]:
+    """(canonical key, readable label) for a relation phrase.
 
-
-def _own_subjects(verb: Token) -> list[Token]:
-    return [c for c in verb.children if c.dep_ in SUBJECTS]
-
-
-def _verb_chain(verb: Token) -> list[Token]:
-    """The verb and the open complements it controls: agreed -> to work -> to fight."""
-    chain = [verb]
-    current = verb
-    while True:
-        nxt = next((c for c in current.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}
-                    and not _own_subjects(c)), None)
-        if nxt is None:
-            nxt = next((c for c in current.children if c.dep_ == "advcl" and c.pos_ == "VERB"
-                        and not _own_subjects(c) and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
-                        and not any(o.dep_ in DIRECT_OBJECTS for o in current.children)), None)
-        if nxt is None or len(chain) >= 4:
-            return chain
-        chain.append(nxt)
-        current = nxt
-
-
-def _subjects_of(verb: Token) -> tuple[list[Token], bool]:
-    """Subjects of a clause: its own, a relative clause's antecedent, or a coordinated verb's."""
-    own = _own_subjects(verb)
-    if own:
-        heads = []
-        for s in own:
-            if s.lower_ in {"who", "which", "that"} and verb.dep_ == "relcl":
-                heads.append(verb.head)
-            else:
-                heads.append(s)
-        return _with_conjuncts(heads), False
-    if verb.dep_ == "relcl":
-        return [], False  # the antecedent is the object ("the deal [that] they struck")
-    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
-        inherited, _ = _subjects_of(verb.head)
-        return inherited, True
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
-        return [], False
-    return [], False
-
-
-def _with_conjuncts(heads: list[Token]) -> list[Token]:
-    out = []
-    for head in heads:
-        out.append(head)
-        out.extend(t for t in head.conjuncts if t.i > head.i)
-    return out
-
-
-def _clause(verb: Token, chain: list[Token]) -> Clause | None:
-    subjects, inherited = _subjects_of(verb)
-    last = chain[-1]
-    phrase: list[Token] = []
-    negated = False
-    modality = None
-    passive = False
-    for v in chain:
-        for child in v.children:
-            if child.dep_ in {"aux", "auxpass", "neg"} and child.i < v.i:
-                phrase.append(child)
-                if child.dep_ == "neg":
-                    negated = True
-                if child.dep_ == "auxpass":
-                    passive = True
-                if child.lower_ in MODALS and modality is None:
-                    modality = MODALS[child.lower_]
-            elif child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in {"together", "not", "never"}):
-                phrase.append(child)
-                if child.lower_ in {"not", "never"}:
-                    negated = True
-        phrase.append(v)
-    if len(chain) > 1 and modality is None:
-        modality = f"{chain[0].lemma_} to" if chain[0].lemma_ in {"plan", "hope", "want", "intend", "aim", "try", "threaten", "expect", "seek"} else None
-    if verb.dep_ == "advcl" and any(c.lower_ == "if" for c in verb.children):
-        modality = "if"
-    # inherit modality/negation of the head verb for coordinated verbs ("will review and decide")
-    if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
-        for child in verb.head.children:
-            if child.dep_ == "aux" and child.lower_ in MODALS and modality is None:
-                modality = MODALS[child.lower_]
-                phrase.append(child)
-
-    objects: list[tuple[list[Token], Token]] = []
-    direct = [c for c in last.children if c.dep_ in DIRECT_OBJECTS]
-    if last.pos_ == "AUX":  # copula: "X is Y"
-        direct = [c for c in last.children if c.dep_ in {"attr", "acomp"}]
-    agent = None
-    for d in direct:
-        for head in _with_conjuncts([d]):
-            objects.append(([], head))
-        if d.lemma_.lower() in RELATIONAL_NOUNS or d.lower_ in RELATIONAL_NOUNS:
-            for prep, pobj in _preps_within(d):
-                objects.append(([d, prep], pobj))
-    for child in last.children:
-        if child.dep_ == "prep":
-            for pobj in _with_conjuncts([c for c in child.children if c.dep_ == "pobj"]):
-                objects.append(([child], pobj))
-        elif child.dep_ == "agent":
-            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
-    if verb.dep_ == "relcl" and not _own_subjects(verb) is None and not subjects:
-        subjects = []
-    if agent is not None and passive:
-        # "X was agreed by Y" -> Y agreed X
-        old_subjects = subjects
-        subjects = _with_conjuncts([agent])
-        objects = [([], s) for s in old_subjects] + objects
-        phrase = [t for t in phrase if t.dep_ not in {"auxpass"}]
-        passive = False
-    speaker = None
-    reporting = _reporting_head(verb)
-    if reporting is not None:
-        speakers = [c for c in reporting.children if c.dep_ in {"nsubj"}]
-        speaker = speakers[0] if speakers else None
-    phrase.sort(key=lambda t: t.i)
-    return Clause(verb=verb, chain=chain, phrase=phrase, subjects=subjects, objects=objects,
-                  passive=passive, negated=negated, modality=modality, speaker=speaker,
-                  inherited_subject=inherited)
-
-
-def _preps_within(noun: Token, depth: int = 3) -> Iterator[tuple[Token, Token]]:
-    """Prepositional objects hanging (at most ``depth`` steps) below a noun."""
-    frontier = [noun]
-    for _ in range(depth):
-        nxt = []
-        for tok in frontier:
-            for child in tok.children:
-                if child.dep_ == "prep":
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            yield child, pobj
-                elif child.dep_ in {"acl", "dobj", "compound", "xcomp"}:
-                    nxt.append(child)
-        frontier = nxt
-
-
-def _reporting_head(verb: Token) -> Token | None:
-    """The reporting verb governing a clause ("said" in "X said Y will ..."), if any."""
-    head = verb
-    while head.dep_ == "conj":
-        head = head.head
-    if head.dep_ == "ccomp" and head.head.lemma_ in REPORTING:
-        return head.head
-    return None
-
-
-def argument_tokens(head: Token) -> list[Token]:
-    """The noun phrase of an argument head: its subtree without coordination or clauses."""
-    skip: set[int] = set()
-    for child in head.children:
-        if child.dep_ in {"conj", "cc", "relcl", "acl", "appos", "punct", "prep", "advcl"} and child.i > head.i:
-            skip.update(t.i for t in child.subtree)
-        elif child.dep_ in {"cc", "preconj", "punct"}:
-            skip.add(child.i)
-    tokens = [t for t in head.subtree if t.i not in skip]
-    # keep a contiguous span around the head
-    left = head.i
-    right = head.i
-    idx = {t.i for t in tokens}
-    while left - 1 in idx:
-        left -= 1
-    while right + 1 in idx:
-        right += 1
-    doc = head.doc
-    span = [doc[i] for i in range(left, right + 1)]
-    while span and (span[-1].is_punct or span[-1].tag_ == "POS") and span[-1] is not head:
-        span.pop()
-    while span and span[0].is_punct and span[0] is not head:
-        span.pop(0)
-    return span[:MAX_ARG_TOKENS] if len(span) > MAX_ARG_TOKENS else span
-
-
-def predicate_key(words: list[Token]) -> tuple[str, str]:
-    """(canonical key, readable label) for a relation phrase, from lemmas.
-
-    Auxiliaries, modals and negation are not part of the predicate: they are
-    recorded on the statement as modality and negation.
+    The key is made of lemmas ("agree_to_share"); the label is readable
+    English with the first verb in the past ("agreed to share"), or "was" and
+    a participle for a passive ("was arrested in"), or "is" for a copula.
+    Auxiliaries, modals and negation are left out: they are recorded on the
+    statement as modality and negation. So "will enter talks with" gives
+    ("enter_talk_with", "entered talks with") and "has not been arrested in"
+    (passive) gives ("be_arrest_in", "was arrested in").
     """
-    content = [t for t in words if t.dep_ not in {"aux", "auxpass", "neg"} or t.lower_ == "to"]
-    # drop a leading infinitival "to"
-    while content and content[0].lower_ == "to" and content[0].dep_ == "aux":
+    content = [t for t in words if t.dep_ not in {"aux", "auxpass", "neg", "det"}
+               and t.lower_ not in NEGATIONS or (t.lower_ == "to" and t.dep_ == "aux")]
+    while content and content[0].lower_ == "to":
         content = content[1:]
-    key_words = []
-    label_words = []
+    key_words: list[str] = []
+    label_words: list[str] = []
     first_verb = True
     for t in content:
-        if t.pos_ in {"VERB", "AUX"}:
+        if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"prt"}:
             lemma = t.lemma_.lower()
             key_words.append(lemma)
-            label_words.append(past_tense(lemma) if first_verb else lemma)
+            if first_verb and passive and t.tag_ == "VBN":
+                key_words.insert(len(key_words) - 1, "be")
+                label_words.extend(["was", past_participle(lemma)])
+            elif first_verb:
+                label_words.append("is" if lemma == "be" else past_tense(lemma))
+            else:
+                label_words.append(lemma)
             first_verb = False
         else:
-            key_words.append(t.lower_)
-            label_words.append(t.lower_)
-    key = "_".join(w for w in key_words if w.isalnum() or w.replace("'", "").isalnum())
+            key_words.append(t.lemma_.lower() if t.pos_ == "NOUN" else t.lower_)
+            label_words.append(t.lower_ if t.pos_ != "PROPN" else t.text)
+            det = _determiner(t)
+            if det is not None and t.pos_ == "NOUN":
+                label_words.insert(len(label_words) - 1, det)
+    key = "_".join(w for w in (_keyable(w) for w in key_words) if w)
     return key, " ".join(label_words)
 
 
-def is_pronoun(token: Token) -> bool:
-    return token.pos_ == "PRON" or token.lower_ in PRONOUNS
+def _determiner(noun: Token) -> str | None:
+    for child in noun.children:
+        if child.dep_ == "det" and child.lower_ in {"a", "an"} and child.i < noun.i:
+            return child.lower_
+    return None
+
+
+def _keyable(word: str) -> str:
+    return "".join(ch for ch in word if ch.isalnum() or ch == "-").strip("-")
+
+
+# -- the graph renderer -------------------------------------------------------
+
+
+@dataclass
+class Linker:
+    """How tokens map to the document's entities (built by :func:`kg.extract.extract`)."""
+
+    offset: int
+    sentence_of: Callable[[int], int]
+    entity_at: Callable[[int], str | None]
+    person_before: Callable[[int], str | None]
+    events: Sequence[Event] = ()
+
+    def entity_of(self, token: Token, speaker_key: str | None = None) -> list[str]:
+        """Entity keys a subject/object head stands for (several for "the parties")."""
+        key = self.entity_at(token.i)
+        if key is not None:
+            return [key]
+        lower = token.lower_
+        if lower in PERSONAL:
+            resolved = speaker_key or self.person_before(token.i)
+            return [resolved] if resolved else []
+        if token.lemma_.lower() in METONYMS or lower in METONYMS:
+            owners = {self.entity_at(c.i) for c in token.children
+                      if c.dep_ in {"compound", "poss", "nmod", "amod"} and c.i < token.i}
+            owners.discard(None)
+            if len(owners) == 1:
+                return [owners.pop()]
+        if lower in PARTY_NOUNS and any(c.lower_ in {"the", "both", "two", "all"} for c in token.children):
+            return self.parties_before(self.offset + token.idx)
+        return []
+
+    def parties_before(self, char: int) -> list[str]:
+        """Entity participants of the most recent multi-party event before ``char``."""
+        for event in reversed(self.events):
+            if event.start >= char:
+                continue
+            keys = [p.entity for p in event.participants if p.entity]
+            if len(set(keys)) >= 2 and event.kind in {"agreement", "talks", "meeting"}:
+                return list(dict.fromkeys(keys))
+        return []
+
+    def argument(self, tokens: Sequence[Token], key: str | None, role: str | None = None) -> Argument:
+        start = tokens[0].idx
+        end = tokens[-1].idx + len(tokens[-1])
+        text = tokens[0].doc[tokens[0].i:tokens[-1].i + 1].text  # doc.text would rebuild the whole text
+        return Argument(text=text, start=self.offset + start,
+                        end=self.offset + end, entity=key, role=role)
+
+
+def read_facts(
+    doc: Doc,
+    *,
+    offset: int,
+    sentence_of: Callable[[int], int],
+    entity_at: Callable[[int], str | None],
+    person_before: Callable[[int], str | None],
+) -> tuple[list[Event], list[Relation]]:
+    """Events and relations of a parsed document, from one clause analysis.
+
+    Relations read off clauses come first; relations implied by events
+    ("the UK-EU deal ... sharing" -> agreed to share) follow, unless a clause
+    already related the same two entities in the same sentence.
+    """
+    from kg.extract.events import document_events
+
+    analysis = analyse(doc)
+    linker = Linker(offset, sentence_of, entity_at, person_before)
+    events, implied = document_events(doc, analysis, linker)
+    relations = graph_relations(doc, offset=offset, sentence_of=sentence_of, entity_at=entity_at,
+                                person_before=person_before, events=events, analysis=analysis)
+    related = {(frozenset((r.subject.entity, r.object.entity)), r.sentence) for r in relations
+               if r.object is not None and r.subject.entity and r.object.entity}
+    for r in implied:
+        pair = (frozenset((r.subject.entity, r.object.entity)), r.sentence)
+        if r.predicate.startswith("agree_to") or pair not in related:
+            relations.append(r)
+            related.add(pair)
+    relations.sort(key=lambda r: (r.sentence, r.start))
+    return events, relations
 
 
 def graph_relations(
@@ -284,91 +199,167 @@ def graph_relations(
     sentence_of: Callable[[int], int],
     entity_at: Callable[[int], str | None],
     person_before: Callable[[int], str | None],
+    events: Sequence[Event] = (),
+    analysis: list[list[Clause]] | None = None,
 ) -> list[Relation]:
-    """Relations whose both ends are entities, ready for the graph.
+    """Relations for the graph: at least one end is an entity, the other a real phrase.
 
     ``entity_at(token_index)`` gives the entity key of the mention covering a
-    token; ``person_before(token_index)`` the most recent person entity, used to
-    resolve he/she when no speaker is known.
+    token; ``person_before(token_index)`` the most recent person, used to
+    resolve he/she when no speaker is known; ``events`` (from
+    :mod:`kg.extract.events`) resolve "the parties". An object that is not an
+    entity is kept as text (``Argument.entity is None``), so "more than 12,500
+    people arrived in the UK" is a fact too.
     """
+    linker = Linker(offset, sentence_of, entity_at, person_before, events)
+    if analysis is None:
+        analysis = analyse(doc)
     out: list[Relation] = []
     seen: set[tuple] = set()
-    for sent in doc.sents:
-        for clause in clauses(sent):
-            speaker_key = entity_at(clause.speaker.i) if clause.speaker is not None else None
-            for subj in clause.subjects:
-                s_key = _resolve(subj, entity_at, person_before, speaker_key)
-                if s_key is None:
-                    continue
-                for extra_words, obj in clause.objects:
-                    o_key = entity_at(obj.i)
-                    if o_key is None or o_key == s_key:
-                        continue
-                    words = clause.phrase + extra_words
-                    if clause.passive and not extra_words:
-                        continue
-                    key, label = predicate_key(sorted(words, key=lambda t: t.i))
-                    if not key:
-                        continue
-                    phrase_text = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
-                    dedup = (s_key, key, o_key, sent.start)
-                    if dedup in seen:
-                        continue
+    for sent, sentence_clauses in zip(doc.sents, analysis):
+        index = sentence_of(sent.start)
+        for clause in sentence_clauses:
+            for relation in _clause_relations(clause, linker, index):
+                dedup = (relation.subject.entity or relation.subject.text, relation.predicate,
+                         relation.object.entity or relation.object.text, index)
+                if dedup not in seen:
                     seen.add(dedup)
-                    s_span = argument_tokens(subj)
-                    o_span = argument_tokens(obj)
-                    tokens = [*s_span, *words, *o_span]
-                    start = min(t.idx for t in tokens)
-                    end = max(t.idx + len(t) for t in tokens)
-                    out.append(Relation(
-                        subject=_argument(s_span, s_key, offset),
-                        phrase=phrase_text,
-                        predicate=key,
-                        label=label,
-                        object=_argument(o_span, o_key, offset),
-                        sentence=sentence_of(sent.start),
-                        start=offset + start,
-                        end=offset + end,
-                        confidence=_confidence(clause, subj, obj, extra_words),
-                        negated=clause.negated,
-                        modality=clause.modality,
-                        attributed_to=speaker_key,
-                    ))
+                    out.append(relation)
     return out
 
 
-def _resolve(token: Token, entity_at, person_before, speaker_key) -> str | None:
-    key = entity_at(token.i)
-    if key is not None:
-        return key
-    if token.lower_ in PERSONAL:
-        return speaker_key or person_before(token.i)
-    return None
-
-
-def _argument(tokens: list[Token], key: str | None, offset: int) -> Argument:
-    start = tokens[0].idx
-    end = tokens[-1].idx + len(tokens[-1])
-    return Argument(text=tokens[0].doc.text[start:end], start=offset + start, end=offset + end, entity=key)
-
-
-def _confidence(clause: Clause, subj: Token, obj: Token, extra_words: list[Token]) -> float:
-    """A heuristic score in (0, 1): higher for short, direct, explicit clauses."""
-    score = 0.6
-    if subj.pos_ == "PROPN":
-        score += 0.1
-    if obj.pos_ == "PROPN":
-        score += 0.1
-    if not extra_words:
-        score += 0.05
-    if clause.inherited_subject:
-        score -= 0.1
-    if subj.pos_ == "PRON":
-        score -= 0.15
-    if len(extra_words) > 1:
-        score -= 0.05
+def _clause_relations(clause: Clause, linker: Linker, sentence: int) -> Iterator[Relation]:
+    if clause.is_reporting or not clause.subjects:
+        return  # the report itself is a statement event; its content is its own clause
+    speaker_key = None
     if clause.speaker is not None:
+        keys = linker.entity_of(clause.speaker)
+        speaker_key = keys[0] if len(keys) == 1 else None
+    agent = clause.agent
+    if clause.passive and agent is not None:
+        # "the treaty was signed by France", "the challenges posed by migration": the agent acts
+        subjects = with_conjuncts([agent.head])
+        objects = [Complement(s, "dobj") for s in clause.subjects]
+        rest = [c for c in clause.complements if c is not agent]
+        words = [w for w in clause.words if w.dep_ != "auxpass"]
+        passive = False
+    else:
+        subjects, objects, rest = clause.subjects, [], list(clause.complements)
+        words, passive = list(clause.words), clause.passive
+    candidates = _graph_objects(objects, rest)
+    for subj in subjects:
+        s_tokens = argument_tokens(subj)
+        s_keys = linker.entity_of(subj, speaker_key)
+        if not s_keys and is_contentless(s_tokens):
+            continue
+        for comp in candidates:
+            rel_words = sorted([*words, *comp.via] if comp.via else
+                               [*words, *([comp.prep] if comp.prep is not None else [])], key=lambda t: t.i)
+            key, label = ("be", "is") if clause.kind == "apposition" else predicate_key(rel_words, passive=passive)
+            if not key:
+                continue
+            extra = tuple(_extra_arguments(rest, comp, linker))
+            for obj in [comp.head] if comp.via else with_conjuncts([comp.head]):
+                o_tokens = argument_tokens(obj)
+                o_keys = linker.entity_of(obj, speaker_key)
+                if obj.pos_ in {"VERB", "AUX"} or (not o_keys and is_contentless(o_tokens)):
+                    continue
+                if not s_keys and not o_keys:
+                    continue  # a fact about no entity belongs to Open IE, not the graph
+                tokens = [*s_tokens, *rel_words, *o_tokens]
+                start = linker.offset + min(t.idx for t in tokens)
+                end = linker.offset + max(t.idx + len(t) for t in tokens)
+                confidence = graph_confidence(clause, subj, obj, comp, bool(s_keys), bool(o_keys))
+                for s_key in s_keys or [None]:
+                    for o_key in o_keys or [None]:
+                        if s_key is not None and s_key == o_key:
+                            continue
+                        yield Relation(
+                            subject=linker.argument(s_tokens, s_key, "subject"),
+                            phrase=" ".join(t.text for t in rel_words) or "is",
+                            predicate=key,
+                            label=label,
+                            object=linker.argument(o_tokens, o_key, comp.prep.lower_ if comp.prep else "object"),
+                            sentence=sentence,
+                            start=start,
+                            end=end,
+                            confidence=confidence,
+                            negated=clause.negated,
+                            modality=clause.modality,
+                            attributed_to=speaker_key,
+                            extra=extra,
+                        )
+
+
+def _graph_objects(objects: list[Complement], rest: list[Complement]) -> list[Complement]:
+    """Which complements become the object of a graph fact.
+
+    Direct objects and attributes do, and so does every prepositional object
+    naming an entity; when there is no direct object the first prepositional
+    object does too ("talked to countries"). Relational nouns whose
+    prepositional object became the object ("talks" in "enter talks with the
+    EU") are not repeated as objects.
+    """
+    core = objects + [c for c in rest if c.core and c.head.ent_type_ not in TIME_ENTS]
+    via_nouns = {c.via[0].i for c in rest if c.via}
+    chosen = [c for c in core if c.head.i not in via_nouns]
+    chosen += [c for c in rest if c.via and c.head.ent_type_ in NAMED_ENTS]
+    # a preposed adjunct ("On a trip to Albania, Starmer said") is not the object
+    preps = [c for c in rest if c.role == "prep" and c.prep is not None and c.prep.i > c.prep.head.i]
+    if not core and preps:
+        chosen.append(preps[0])
+        chosen += [c for c in preps[1:] if c.head.ent_type_ and c.head.ent_type_ not in TIME_ENTS]
+    else:
+        chosen += [c for c in preps if c.head.ent_type_ and c.head.ent_type_ not in TIME_ENTS
+                   and c.head.ent_type_ not in {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}]
+    seen: set[int] = set()
+    out = []
+    for c in chosen:
+        if c.head.i not in seen:
+            seen.add(c.head.i)
+            out.append(c)
+    return out
+
+
+def _extra_arguments(rest: list[Complement], used: Complement, linker: Linker) -> Iterator[Argument]:
+    """Further arguments of a fact: time, place and other prepositional phrases."""
+    n = 0
+    for comp in rest:
+        if comp is used or comp.via or comp.role in {"ccomp", "xcomp", "pclause", "agent"} or comp.core:
+            continue
+        if comp.head.pos_ in {"VERB", "AUX"}:
+            continue
+        tokens = argument_tokens(comp.head)
+        if is_contentless(tokens):
+            continue
+        if comp.role == "time" or comp.head.ent_type_ in TIME_ENTS:
+            role = "time"
+            if comp.prep is not None:
+                tokens = [comp.prep, *tokens] if comp.prep.i < tokens[0].i else tokens
+        else:
+            role = comp.prep.lower_ if comp.prep is not None else comp.role
+        keys = linker.entity_of(comp.head)
+        yield linker.argument(tokens, keys[0] if len(keys) == 1 else None, role)
+        n += 1
+        if n >= 4:
+            return
+
+
+def graph_confidence(clause: Clause, subj: Token, obj: Token, comp: Complement,
+                     subject_linked: bool, object_linked: bool) -> float:
+    """How likely a graph fact is right, in (0, 1).
+
+    Starts from the clause score used for Open IE (how reliable the parse
+    pattern is) and adds what matters for the graph: both ends linked to
+    entities, the object reached through a relational noun, a pronoun resolved.
+    """
+    score = clause_confidence(clause)
+    score += 0.08 if subject_linked else -0.05
+    score += 0.08 if object_linked else -0.05
+    if subj.lower_ in PERSONAL or subj.lower_ in PARTY_NOUNS:
+        score -= 0.1
+    if comp.via:
         score -= 0.05
-    distance = abs(obj.i - clause.verb.i) + abs(subj.i - clause.verb.i)
-    score -= min(0.2, 0.01 * max(0, distance - 4))
-    return round(min(0.95, max(0.05, score)), 3)
+    distance = abs(obj.i - clause.head.i) + abs(subj.i - clause.head.i)
+    score -= min(0.15, 0.01 * max(0, distance - 6))
+    return round(min(0.97, max(0.03, score)), 3)

@@ -55,7 +55,9 @@ def load_pipeline(model: str | None = None) -> Language:
                 f"spaCy pipeline {name!r} has no {required!r} component; kg needs a "
                 "pipeline with a dependency parser and a named-entity recogniser."
             )
-    return nlp
+    from kg.nlp.gazetteer import add_gazetteer
+
+    return add_gazetteer(nlp)
 
 
 def model_id(nlp: Language) -> str:
