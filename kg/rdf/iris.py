@@ -83,6 +83,10 @@ class IriMinter:
         digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
         return NamedNode(f"{self.base}doc/{encode_key(doc_id)}#statement-{digest}")
 
+    def fragment(self, doc_id: str, kind: str, start: int, end: int) -> NamedNode:
+        """A node for a span of a document: ``doc#event-120-125``, ``doc#phrase-...``."""
+        return NamedNode(f"{self.base}doc/{encode_key(doc_id)}#{kind}-{start}-{end}")
+
     def build(self, doc_id: str) -> NamedNode:
         return NamedNode(f"{self.base}doc/{encode_key(doc_id)}#build")
 

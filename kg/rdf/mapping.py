@@ -129,6 +129,8 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
             yield q(node, OWL.sameAs, NamedNode(same))
         if e.job_title:
             yield q(node, SCHEMA.jobTitle, _en(e.job_title))
+            if e.role_of and e.role_of in entity_iri:
+                yield q(node, KG.roleOf, entity_iri[e.role_of])
         for m in e.mentions:
             mnode = iris.mention(a.doc_id, m.start, m.end)
             yield q(mnode, RDF.type, KG.Mention)
@@ -139,37 +141,135 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
             yield q(mnode, NIF.beginIndex, _int(m.start))
             yield q(mnode, NIF.endIndex, _int(m.end))
 
-    # -- relations: a direct triple when asserted, always a statement node
+    # -- values: time expressions and quantities
+    time_at = {}
+    for t in x.times:
+        node = iris.fragment(a.doc_id, "time", t.start, t.end)
+        time_at[(t.start, t.end)] = node
+        yield q(node, RDF.type, KG.TimeExpression)
+        yield from _span(q, node, a.doc_id, doc, iris, t.sentence, t.start, t.end, t.text)
+        if t.value and t.datatype in _TIME_TYPES:
+            yield q(node, KG.timeValue, Literal(t.value, datatype=_TIME_TYPES[t.datatype]))
+        if t.interval_start:
+            yield q(node, KG.intervalStart, Literal(t.interval_start, datatype=XSD.date))
+        if t.interval_end:
+            yield q(node, KG.intervalEnd, Literal(t.interval_end, datatype=XSD.date))
+        yield q(node, KG.relativeToPublication, _TRUE if t.relative else _FALSE)
+    quantity_at = {}
+    for v in x.quantities:
+        node = iris.fragment(a.doc_id, "quantity", v.start, v.end)
+        quantity_at[(v.start, v.end)] = node
+        yield q(node, RDF.type, KG.Quantity)
+        yield from _span(q, node, a.doc_id, doc, iris, v.sentence, v.start, v.end, v.text)
+        yield q(node, KG.quantityKind, Literal(v.kind))
+        if v.value is not None:
+            yield q(node, SCHEMA.value, double(v.value))
+        if v.upper is not None:
+            yield q(node, SCHEMA.maxValue, double(v.upper))
+        if v.unit:
+            yield q(node, SCHEMA.unitText, Literal(v.unit))
+        if v.qualifier:
+            yield q(node, KG.qualifier, Literal(v.qualifier))
+        if v.counted:
+            yield q(node, KG.counted, Literal(v.counted))
+
+    phrases: set = set()
+
+    def argument_node(arg, sentence: int):
+        """An entity's IRI, or a kg:Phrase node for text that names no entity."""
+        if arg.entity is not None and arg.entity in entity_iri:
+            return entity_iri[arg.entity]
+        node = iris.fragment(a.doc_id, "phrase", arg.start, arg.end)
+        if node not in phrases:
+            phrases.add(node)
+            pending.append(q(node, RDF.type, KG.Phrase))
+            pending.append(q(node, RDFS.label, _en(arg.text)))
+            pending.extend(_span(q, node, a.doc_id, doc, iris, sentence, arg.start, arg.end, arg.text))
+            for (qs, qe), qnode in quantity_at.items():
+                if arg.start <= qs and qe <= arg.end:
+                    pending.append(q(node, KG.quantity, qnode))
+        return node
+
+    def evidence(node, sentence, start, end, confidence, negated, asserted, modality, speaker, build=build):
+        yield q(node, KG.document, doc)
+        yield q(node, KG.sentence, iris.sentence(a.doc_id, sentence))
+        yield q(node, NIF.beginIndex, _int(start))
+        yield q(node, NIF.endIndex, _int(end))
+        yield q(node, KG.confidence, double(confidence))
+        yield q(node, KG.negated, _TRUE if negated else _FALSE)
+        yield q(node, KG.asserted, _TRUE if asserted else _FALSE)
+        if modality:
+            yield q(node, KG.modality, Literal(modality))
+        if speaker and speaker in entity_iri:
+            yield q(node, KG.attributedTo, entity_iri[speaker])
+        yield q(node, PROV.wasGeneratedBy, build)
+        yield q(node, PROV.wasDerivedFrom, doc)
+
+    # -- relations: a direct triple when asserted, always a statement node.
+    # A relation needs at least one entity end; the other may be a phrase.
     declared: set[str] = set()
     for r in x.relations:
-        if r.object is None or r.subject.entity is None or r.object.entity is None:
+        if r.object is None or (r.subject.entity is None and r.object.entity is None):
             continue
+        pending: list[Quad] = []
+        subj = argument_node(r.subject, r.sentence)
+        obj = argument_node(r.object, r.sentence)
+        yield from pending
         pred = iris.relation(r.predicate)
         if r.predicate not in declared:
             declared.add(r.predicate)
             yield q(pred, RDF.type, KG.RelationType)
             yield q(pred, RDF.type, OWL.ObjectProperty)
             yield q(pred, RDFS.label, _en(r.label))
-        subj = entity_iri[r.subject.entity]
-        obj = entity_iri[r.object.entity]
         if r.asserted:
             yield q(subj, pred, obj)
-        st = iris.statement(a.doc_id, r.subject.entity, r.predicate, r.object.entity, r.start, r.end)
+        st = iris.statement(a.doc_id, r.subject.entity or r.subject.text, r.predicate,
+                            r.object.entity or r.object.text, r.start, r.end)
         yield q(st, RDF.type, KG.Statement)
         yield q(st, RDF.subject, subj)
         yield q(st, RDF.predicate, pred)
         yield q(st, RDF.object, obj)
         yield q(st, KG.surfaceText, Literal(r.phrase))
-        yield q(st, KG.document, doc)
-        yield q(st, KG.sentence, iris.sentence(a.doc_id, r.sentence))
-        yield q(st, NIF.beginIndex, _int(r.start))
-        yield q(st, NIF.endIndex, _int(r.end))
-        yield q(st, KG.confidence, double(r.confidence))
-        yield q(st, KG.negated, _TRUE if r.negated else _FALSE)
-        yield q(st, KG.asserted, _TRUE if r.asserted else _FALSE)
-        if r.modality:
-            yield q(st, KG.modality, Literal(r.modality))
-        if r.attributed_to:
-            yield q(st, KG.attributedTo, entity_iri[r.attributed_to])
-        yield q(st, PROV.wasGeneratedBy, build)
-        yield q(st, PROV.wasDerivedFrom, doc)
+        yield from evidence(st, r.sentence, r.start, r.end, r.confidence, r.negated, r.asserted,
+                            r.modality, r.attributed_to)
+
+    # -- events read off nouns and reporting verbs
+    for ev in x.events:
+        node = iris.fragment(a.doc_id, "event", ev.start, ev.end)
+        pending = []
+        yield q(node, RDF.type, KG.Event)
+        yield q(node, RDFS.label, _en(f"{ev.kind}: {ev.trigger}"))
+        yield q(node, KG.eventKind, Literal(ev.kind))
+        yield q(node, KG.trigger, Literal(ev.trigger))
+        if ev.cameo:
+            yield q(node, KG.cameoCode, Literal(ev.cameo))
+        if ev.cameo_label:
+            yield q(node, KG.cameoLabel, Literal(ev.cameo_label))
+        for p in ev.participants:
+            yield q(node, SCHEMA.participant, argument_node(p, ev.sentence))
+        if ev.topic is not None:
+            yield q(node, SCHEMA.about, argument_node(ev.topic, ev.sentence))
+        if ev.place is not None:
+            yield q(node, SCHEMA.location, argument_node(ev.place, ev.sentence))
+        if ev.time is not None:
+            time_node = next((n for (ts, te), n in time_at.items()
+                              if ts <= ev.time.start and ev.time.end <= te), None)
+            if time_node is not None:
+                yield q(node, KG.time, time_node)
+        if ev.text:
+            yield q(node, KG.reportedText, Literal(ev.text))
+        yield from pending
+        yield from evidence(node, ev.sentence, ev.start, ev.end, ev.confidence, ev.negated, ev.asserted,
+                            ev.modality, ev.attributed_to)
+
+
+_TIME_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
+
+
+def _span(q, node, doc_id, doc, iris, sentence, start, end, text):
+    """The text position of a node: document, sentence, offsets and the text itself."""
+    yield q(node, KG.document, doc)
+    yield q(node, KG.sentence, iris.sentence(doc_id, sentence))
+    yield q(node, NIF.beginIndex, _int(start))
+    yield q(node, NIF.endIndex, _int(end))
+    yield q(node, NIF.anchorOf, Literal(text))

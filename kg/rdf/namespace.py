@@ -56,6 +56,7 @@ SCHEMA = ClosedNamespace("https://schema.org/", [
     "Event", "Product", "CreativeWork", "Legislation", "Language", "NewsArticle",
     "headline", "datePublished", "author", "publisher", "sourceOrganization", "url",
     "copyrightNotice", "wordCount", "name", "jobTitle", "text", "identifier",
+    "participant", "about", "location", "value", "maxValue", "unitText", "unitCode", "QuantitativeValue",
 ])
 PROV = ClosedNamespace("http://www.w3.org/ns/prov#", [
     "Activity", "Entity", "SoftwareAgent", "wasGeneratedBy", "wasDerivedFrom", "used",
