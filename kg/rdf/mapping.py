@@ -209,7 +209,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
     # A relation needs at least one entity end; the other may be a phrase.
     declared: set[str] = set()
     for r in x.relations:
-        if r.object is None or (r.subject.entity is None and r.object.entity is None):
+        if not is_mapped(r):
             continue
         pending: list[Quad] = []
         subj = argument_node(r.subject, r.sentence)
@@ -261,6 +261,11 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
         yield from pending
         yield from evidence(node, ev.sentence, ev.start, ev.end, ev.confidence, ev.negated, ev.asserted,
                             ev.modality, ev.attributed_to)
+
+
+def is_mapped(r) -> bool:
+    """A relation goes into the graph when it has an object and at least one entity end."""
+    return r.object is not None and (r.subject.entity is not None or r.object.entity is not None)
 
 
 _TIME_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
