@@ -19,8 +19,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
-                   help=f"store directory (default: ./{DEFAULT_STORE})")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR|URL",
+                   help=f"store directory, or the http(s) URL of a SPARQL 1.1 store (default: ./{DEFAULT_STORE})")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -56,11 +56,15 @@ def make_parser() -> argparse.ArgumentParser:
     src.add_argument("query", nargs="?", metavar="FILE.rq|NAME", help="a .rq file or a named query in queries/")
     src.add_argument("-e", "--expression", metavar="SPARQL", help="the query text itself")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind ?NAME to VALUE (<iri>, a number, or a string); repeatable")
-    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
-    p.add_argument("--limit", type=int, default=None, metavar="N", help="show at most N rows (table only)")
+                   help="bind ?NAME to VALUE: an entity label (\"Keir Starmer\"), <iri>, number or text; repeatable")
+    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "jsonl"],
+                   help="table (IRIs shortened), csv, tsv, json (SPARQL results) or jsonl (one row a line)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="output at most N rows")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up (exit status 124) when the query has not answered in time")
 
-    sub.add_parser("queries", help="list the named queries")
+    p = sub.add_parser("queries", help="list the named queries, or show one with its parameters")
+    p.add_argument("name", nargs="?", metavar="NAME", help="show this query's description, parameters and text")
 
     p = sub.add_parser("stats", help="count documents, entities, relations and triples")
     _add_store(p)
@@ -122,13 +126,13 @@ def cmd_build(args) -> int:
     from kg.build import build
     from kg.inputs import DEFAULT_MAX_CHARS, count_documents, read_articles, resolve_inputs
     from kg.rdf.iris import check_base_iri
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     base = check_base_iri(args.base_iri)
     sources = resolve_inputs(args.inputs)
     total = count_documents(sources)
     articles = read_articles(sources, max_chars=args.max_chars or DEFAULT_MAX_CHARS)
-    with GraphStore(args.store) as store, tqdm(total=total, unit="doc", desc="kg build",
+    with open_store(args.store) as store, tqdm(total=total, unit="doc", desc="kg build",
                                                   disable=None, file=sys.stderr) as bar:
         report = build(articles, store, base_iri=base, model=args.model, jobs=args.jobs,
                        force=args.force, batch_docs=args.batch_docs, engine=args.engine,
@@ -139,46 +143,55 @@ def cmd_build(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from kg.errors import QueryError
-    from kg.query import execute, format_answer, parse_param, resolve_query
-    from kg.store import GraphStore
+    from kg.query import QueryTimeout, display_prefixes, format_answer, load_query, parse_query, run, split_param
+    from kg.store import open_store
 
-    if args.expression is not None:
-        sparql, origin = args.expression, "-e"
-    else:
-        sparql, origin = resolve_query(args.query)
-    params = dict(parse_param(p) for p in args.param)
-    with GraphStore(args.store, read_only=True) as store:
+    query = parse_query(args.expression) if args.expression is not None else load_query(args.query)
+    params = dict(split_param(p) for p in args.param)
+    with open_store(args.store, read_only=True) as store:
         try:
-            answer = execute(store, sparql, params)
-        except QueryError as exc:
-            raise QueryError(f"{origin}: {exc}") from None
-        if args.limit is not None and args.format == "table":
-            from kg.query import Result, _table, to_result
-
-            result = to_result(answer)
-            text = _table(Result(result.variables, result.rows[: args.limit])) if result.boolean is None else str(result.boolean).lower()
-        else:
-            text = format_answer(answer, args.format)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            result = run(store, query, params, limit=args.limit, timeout=args.timeout)
+        except QueryTimeout as exc:
+            print(f"kg query: error: {exc}", file=sys.stderr)
+            return 124  # the exit status timeout(1) uses
+        text = format_answer(result, args.format, prefixes=display_prefixes(store))
+    sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")
     return 0
 
 
 def cmd_queries(args) -> int:
-    from kg.query import list_queries
+    from kg.query import list_queries, load_query
 
+    if args.name:
+        query = load_query(args.name)
+        print(f"# file: {query.origin}")
+        print(query.text.rstrip("\n"))
+        return 0
+    rows = []
     for name, path in list_queries().items():
-        first = next((ln[1:].strip() for ln in path.read_text(encoding="utf-8").splitlines()
-                      if ln.startswith("#") and ln[1:].strip()), "")
-        print(f"{name:<28} {first}")
+        try:
+            query = load_query(str(path))
+            rows.append((name, " ".join(p.usage() for p in query.parameters), query.title))
+        except KGError as exc:
+            rows.append((name, "", f"(cannot read its header: {exc})"))
+    if not rows:
+        print("no named queries found (looked for queries/*.rq here and in the kg project)")
+        return 0
+    name_w = max(len("NAME"), *(len(r[0]) for r in rows))
+    param_w = max(len("PARAMETERS"), *(len(r[1]) for r in rows))
+    print(f"{'NAME':<{name_w}}  {'PARAMETERS':<{param_w}}  QUESTION")
+    for name, params, title in rows:
+        print(f"{name:<{name_w}}  {params:<{param_w}}  {title}")
+    print("\n[name] = optional. `kg queries NAME` shows one; run it with "
+          "`kg query NAME --param name=value`.")
     return 0
 
 
 def cmd_stats(args) -> int:
     from kg.query.stats import store_stats
-    from kg.store import GraphStore
+    from kg.store import open_store
 
-    with GraphStore(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         print(store_stats(store).render())
     return 0
 
@@ -217,9 +230,9 @@ def cmd_extract(args) -> int:
 
 def cmd_export(args) -> int:
     from kg.export import write_export
-    from kg.store import GraphStore
+    from kg.store import open_store
 
-    with GraphStore(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         n = write_export(store, args.format, args.out, graph=args.graph)
     if args.out != "-":
         print(f"wrote {args.out} ({args.format}, {n:,} triples)", file=sys.stderr)
@@ -227,10 +240,10 @@ def cmd_export(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from kg.store import GraphStore
+    from kg.store import open_store
     from kg.store.documents import remove_documents
 
-    with GraphStore(args.store) as store:
+    with open_store(args.store) as store:
         removed, missing = remove_documents(store, args.doc_ids)
     for doc_id in missing:
         print(f"warning: no document {doc_id!r} in {args.store}", file=sys.stderr)
@@ -239,30 +252,30 @@ def cmd_remove(args) -> int:
 
 
 def cmd_dump(args) -> int:
-    from kg.store import GraphStore
+    from kg.store import open_store
     from kg.store.documents import dump_nquads
 
-    with GraphStore(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         n = dump_nquads(store, args.out)
     print(f"wrote {args.out} ({n:,} quads)")
     return 0
 
 
 def cmd_load(args) -> int:
-    from kg.store import GraphStore
+    from kg.store import open_store
     from kg.store.documents import load_nquads
 
-    with GraphStore(args.store) as store:
+    with open_store(args.store) as store:
         n = load_nquads(store, args.dump_file)
     print(f"loaded {args.dump_file} into {args.store} ({n:,} quads in store)")
     return 0
 
 
 def cmd_validate(args) -> int:
-    from kg.store import GraphStore
+    from kg.store import open_store
     from kg.validate import validate_store
 
-    with GraphStore(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         result = validate_store(store)
     if result.conforms:
         print(f"{args.store}: conforms to the SHACL shapes")

@@ -1,185 +1,167 @@
-"""Running SPARQL for researchers: named queries, safe parameters, output formats."""
+"""Running SPARQL for researchers: named queries, safe parameters, output formats.
+
+>>> from kg import KnowledgeGraph                                # doctest: +SKIP
+>>> graph = KnowledgeGraph("kg-store", read_only=True)           # doctest: +SKIP
+>>> graph.query("relations-between", entity="UK", other="EU").to_dicts()   # doctest: +SKIP
+
+A query is SPARQL text, the name of a file in ``queries/`` or a ``.rq`` path.
+Parameters are bound with pyoxigraph's ``substitutions`` (never pasted into the
+text), after being read as the kind the query's header declares: an ``entity``
+given as a label is looked up in the store (:mod:`kg.query.params`).
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
 from pathlib import Path
+from typing import Callable, Mapping
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.rdf.namespace import PREFIXES, XSD
+from kg.query.named import (KINDS, NamedQuery, Parameter, is_query_reference, list_queries, load_query,
+                            parse_query, query_dirs, resolve_query)
+from kg.query.params import (bind_parameters, parse_param, read_value, resolve_entity, resolve_relation,
+                             split_param, to_term)
+from kg.query.results import FORMATS, Result, Row, term_value, to_result, write, write_table
+from kg.rdf.namespace import PREFIXES
 from kg.rdf.terms import KG_NAMESPACE
 
 QUERY_DIRS = (Path.cwd() / "queries", Path(__file__).resolve().parents[2] / "queries")
-FORMATS = ("table", "csv", "tsv", "json")
 DEFAULT_PREFIXES = {**PREFIXES, "kg": KG_NAMESPACE}
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+WIKIDATA = "http://www.wikidata.org/entity/"
+DBPEDIA = "http://dbpedia.org/resource/"
+
+__all__ = [
+    "DEFAULT_PREFIXES", "FORMATS", "KINDS", "NamedQuery", "Parameter", "QueryTimeout", "Result", "Row",
+    "bind_parameters", "call_with_timeout", "display_prefixes", "execute", "format_answer",
+    "is_query_reference", "list_queries", "load_query", "parse_param", "parse_query", "query_dirs",
+    "read_value", "resolve_entity", "resolve_query", "resolve_relation", "run", "split_param",
+    "syntax_error_message", "term_value", "to_result", "to_term", "write", "write_table",
+]
 
 
-def query_dirs() -> list[Path]:
-    seen, out = set(), []
-    for d in (Path.cwd() / "queries", Path(__file__).resolve().parents[2] / "queries"):
-        if d.is_dir() and d.resolve() not in seen:
-            seen.add(d.resolve())
-            out.append(d)
-    return out
+class QueryTimeout(QueryError):
+    """A query did not answer within the time it was given."""
 
 
-def resolve_query(spec: str) -> tuple[str, str]:
-    """(sparql text, where it came from) for a file path or a named query."""
-    path = Path(spec)
-    if path.suffix == ".rq" or path.exists():
-        if not path.is_file():
-            raise QueryError(f"query file not found: {spec}")
-        return path.read_text(encoding="utf-8"), str(path)
-    if _NAME.match(spec):
-        for d in query_dirs():
-            candidate = d / f"{spec}.rq"
-            if candidate.is_file():
-                return candidate.read_text(encoding="utf-8"), str(candidate)
-    names = ", ".join(sorted(list_queries())) or "none found"
-    raise QueryError(f"no query named {spec!r}; named queries: {names}. "
-                     "Pass a .rq file path or -e 'SPARQL' instead.")
-
-
-def list_queries() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in query_dirs():
-        for p in sorted(d.glob("*.rq")):
-            found.setdefault(p.stem, p)
-    return found
-
-
-def parse_param(raw: str) -> tuple[str, ox.NamedNode | ox.Literal]:
-    """``name=value`` -> (variable name, RDF term). ``<iri>`` is an IRI, integers are
-    xsd:integer, decimals xsd:double, anything else a plain string."""
-    if "=" not in raw:
-        raise QueryError(f"--param {raw!r} must look like name=value")
-    name, value = raw.split("=", 1)
-    name = name.strip().lstrip("?$")
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
-        raise QueryError(f"--param name {name!r} is not a SPARQL variable name")
-    return name, to_term(value)
-
-
-def to_term(value: object) -> ox.NamedNode | ox.Literal:
-    if isinstance(value, (ox.NamedNode, ox.Literal)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=XSD.boolean)
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=XSD.integer)
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=XSD.double)
-    text = str(value)
-    if text.startswith("<") and text.endswith(">") and len(text) > 2:
-        try:
-            return ox.NamedNode(text[1:-1])
-        except ValueError as exc:
-            raise QueryError(f"parameter value {text!r} is not a valid IRI: {exc}") from None
-    if re.fullmatch(r"[+-]?\d+", text):
-        return ox.Literal(text, datatype=XSD.integer)
-    if re.fullmatch(r"[+-]?\d+\.\d+", text):
-        return ox.Literal(text, datatype=XSD.double)
-    return ox.Literal(text)
-
-
-@dataclass
-class Result:
-    """A SELECT result as plain rows (variable names and terms), or an ASK boolean."""
-
-    variables: list[str]
-    rows: list[tuple]
-    boolean: bool | None = None
-
-    def to_dicts(self) -> list[dict[str, object]]:
-        return [{v: term_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
-
-
-def term_value(term) -> object:
-    """A Python value for display: IRIs and strings as str, numbers as numbers."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt.endswith(("#double", "#decimal", "#float")):
-            try:
-                return float(term.value)
-            except ValueError:
-                return term.value
-    return term.value
-
-
-def execute(store, sparql: str, params: dict[str, object] | None = None):
-    """Run a query with parameters bound as RDF terms (never spliced into text)."""
+def execute(store, sparql: str, params: Mapping[str, object] | None = None, *, origin: str = ""):
+    """Run a query with parameters bound as RDF terms (never spliced into text);
+    returns pyoxigraph's lazy answer. A syntax error names ``origin``, the line
+    and the column."""
     subs = {ox.Variable(k): to_term(v) for k, v in (params or {}).items()}
-    return store.query(sparql, substitutions=subs, prefixes=DEFAULT_PREFIXES)
+    where = f"{origin}: " if origin else ""
+    try:
+        return store.query(sparql, substitutions=subs, prefixes=DEFAULT_PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(syntax_error_message(str(exc), sparql, origin)) from None
+    except QueryError as exc:
+        if isinstance(exc.__cause__, SyntaxError):
+            raise QueryError(syntax_error_message(str(exc.__cause__), sparql, origin)) from None
+        raise QueryError(f"{where}{exc}") from None
 
 
-def to_result(answer) -> Result:
-    if isinstance(answer, ox.QueryBoolean):
-        return Result([], [], boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        return Result(variables, [tuple(sol[v] for v in variables) for sol in answer])
-    # CONSTRUCT / DESCRIBE: triples as three columns
-    return Result(["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in answer])
+def syntax_error_message(message: str, sparql: str, origin: str = "") -> str:
+    """pyoxigraph's ``error at LINE:COLUMN: ...`` as ``FILE:LINE:COLUMN: ...`` on one
+    line, quoting the offending line. The text is parsed as given, so the
+    position is the position in the file."""
+    where = origin or "query"
+    match = re.match(r"error at (\d+):(\d+):\s*(.*)", message, re.DOTALL)
+    if match is None:
+        return f"{where}: SPARQL syntax error: {' '.join(message.split())}"
+    line, column = int(match[1]), int(match[2])
+    detail = " ".join(match[3].split())
+    lines = sparql.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    prefix = re.search(r"([A-Za-z][\w.\-]*):[\w.\-]*$", source[: column - 1])
+    if "Prefix not found" in detail and prefix:
+        known = ", ".join(sorted(DEFAULT_PREFIXES))
+        detail = (f"unknown prefix '{prefix[1]}:'; declare it with PREFIX {prefix[1]}: <...> "
+                  f"(these need no declaration: {known})")
+    elif len(detail) > 120:
+        detail = detail[:117] + "..."
+    near = f" in line {line}: {source.strip()[:80]!r}" if source.strip() else ""
+    return f"{where}:{line}:{column}: SPARQL syntax error: {detail}{near}"
 
 
-def run(store, sparql: str, params: dict[str, object] | None = None) -> Result:
-    return to_result(execute(store, sparql, params))
+def run(store, query: str | NamedQuery, params: Mapping[str, object] | None = None, *,
+        limit: int | None = None, timeout: float | None = None) -> Result:
+    """Run SPARQL text, a named query (``"relations"``) or a ``.rq`` file.
+
+    ``params`` are checked against the parameters the query's header declares,
+    defaults filled in and labels resolved to IRIs. ``limit`` stops reading after
+    that many rows (``Result.truncated`` tells whether there were more).
+
+    ``timeout`` (seconds) runs the query in a worker thread and raises
+    :class:`QueryTimeout` when it has not answered in time. Oxigraph cannot stop
+    a query half-way: a query still streaming rows stops at the next row, but
+    one that computes its whole answer first (ORDER BY, GROUP BY) runs on in the
+    background until it finishes or the process exits, as ``kg query`` does.
+    """
+    if isinstance(query, NamedQuery):
+        named = query
+    else:
+        named = load_query(query) if is_query_reference(query) else parse_query(query)
+    if limit is not None and limit < 0:
+        raise QueryError(f"--limit must be 0 or more, not {limit}")
+
+    def work(cancelled: Callable[[], bool]) -> Result:
+        bound = bind_parameters(store, named, params)
+        answer = execute(store, named.text, bound, origin=named.origin)
+        try:
+            return to_result(answer, limit=limit, cancelled=cancelled, origin=named.origin)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"{named.origin}: query failed: {exc}") from exc
+
+    return call_with_timeout(work, timeout, origin=named.origin)
 
 
-_RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                   "json": ox.QueryResultsFormat.JSON}
+def call_with_timeout(work: Callable[[Callable[[], bool]], Result], timeout: float | None, *,
+                      origin: str = "query") -> Result:
+    """``work(cancelled)`` in a daemon thread, given up on after ``timeout`` seconds."""
+    if timeout is None:
+        return work(lambda: False)
+    if timeout <= 0:
+        raise QueryError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+    stop = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = work(stop.is_set)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name=f"kg query {origin}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        stop.set()
+        raise QueryTimeout(f"{origin}: no answer after {timeout:g} s (--timeout {timeout:g}); the query was "
+                           "abandoned. Narrow it with parameters or a LIMIT, or allow more time.")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
 
 
-def format_answer(answer, fmt: str = "table") -> str:
-    """Render a query answer as an aligned table, or in a W3C SPARQL results format
-    (CSV, TSV, JSON) written by pyoxigraph itself."""
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt == "table":
-        result = to_result(answer)
-        if result.boolean is not None:
-            return "true" if result.boolean else "false"
-        return _table(result)
-    if isinstance(answer, ox.QueryTriples):
-        raise QueryError(f"a CONSTRUCT/DESCRIBE result has no {fmt} form; use --format table "
-                         "or `kg export` for RDF output")
-    if isinstance(answer, ox.QueryBoolean) and fmt != "json":
-        return "true" if bool(answer) else "false"
-    return answer.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+def display_prefixes(store) -> dict[str, str]:
+    """Prefixes for showing IRIs in a table: the vocabularies, Wikidata, DBpedia,
+    and this store's own ``entity:``, ``rel:`` and ``doc:`` namespaces (read off a
+    document IRI, so any --base-iri works)."""
+    prefixes = {**DEFAULT_PREFIXES, "wd": WIKIDATA, "dbr": DBPEDIA}
+    rows = list(store.query("SELECT ?d WHERE { ?d a kg:Document } LIMIT 1", prefixes=DEFAULT_PREFIXES))
+    if rows and "/doc/" in rows[0]["d"].value:
+        base = rows[0]["d"].value.rsplit("/doc/", 1)[0] + "/"
+        prefixes.update({"entity": base + "entity/", "rel": base + "relation/", "doc": base + "doc/"})
+    return prefixes
 
 
-def _short(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, ns in DEFAULT_PREFIXES.items():
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return term.value
-    if isinstance(term, ox.Literal):
-        return term.value
-    return str(term)
+def format_answer(answer, fmt: str = "table", *, prefixes: Mapping[str, str] | None = None) -> str:
+    """Render a :class:`Result` (or a pyoxigraph answer) as an aligned table, CSV,
+    TSV, SPARQL JSON or JSON Lines."""
+    result = answer if isinstance(answer, Result) else to_result(answer)
+    return write(result, fmt, prefixes=DEFAULT_PREFIXES if prefixes is None else prefixes)
 
 
 def _table(result: Result) -> str:
-    header = result.variables
-    body = [[_short(t).replace("\n", " ") for t in row] for row in result.rows]
-    widths = [min(60, max([len(h)] + [len(r[i]) for r in body])) for i, h in enumerate(header)]
-
-    def line(cells):
-        return "  ".join((c if len(c) <= w else c[: w - 1] + "\u2026").ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    out = [line(header), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in body)
-    out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
-    return "\n".join(out)
+    return write_table(result, prefixes=DEFAULT_PREFIXES)

@@ -1,0 +1,294 @@
+"""Query results as plain rows, and the formats they are written in.
+
+Machine formats (CSV, TSV, SPARQL JSON, JSON Lines) carry full IRIs; the table
+is for reading on a terminal and shortens IRIs with prefixes.
+
+>>> import pyoxigraph as ox
+>>> r = Result(["who", "n"], [(ox.NamedNode("https://schema.org/Person"), ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))])
+>>> r.rows[0].who.value, r.to_dicts()
+('https://schema.org/Person', [{'who': 'https://schema.org/Person', 'n': 2}])
+>>> print(write_table(r, prefixes={"schema": "https://schema.org/"}))
+who            n
+-------------  -
+schema:Person  2
+(1 row)
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, QueryError
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long", "short")}
+_DECIMALS = {_XSD + t for t in ("double", "decimal", "float")}
+_MAX_CELL = 60
+
+
+class Row(tuple):
+    """One solution: a tuple of RDF terms (``None`` where a variable is unbound)
+    that can also be read by variable name, ``row.label`` or ``row["label"]``."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return tuple.__getitem__(self, self._fields.index(name))
+        except ValueError:
+            raise AttributeError(f"no variable {name!r} in this result; it has {', '.join(self._fields)}") from None
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self._fields.index(key))
+            except ValueError:
+                raise KeyError(key) from None
+        return tuple.__getitem__(self, key)
+
+    def _asdict(self) -> dict[str, object]:
+        return dict(zip(self._fields, self))
+
+    def __repr__(self) -> str:
+        cells = ", ".join(f"{k}={term_value(v)!r}" for k, v in zip(self._fields, self))
+        return f"Row({cells})"
+
+
+@lru_cache(maxsize=256)
+def row_type(variables: tuple[str, ...]) -> type[Row]:
+    return type("Row", (Row,), {"__slots__": (), "_fields": variables})
+
+
+@dataclass
+class Result:
+    """A SELECT result as rows of RDF terms, or an ASK answer in ``boolean``.
+
+    ``truncated`` is true when the query had more rows than were read (``limit``).
+    """
+
+    variables: list[str]
+    rows: list[Row]
+    boolean: bool | None = None
+    truncated: bool = False
+    origin: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        make = row_type(tuple(self.variables))
+        self.rows = [r if type(r) is make else make(r) for r in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def to_dicts(self) -> list[dict[str, object]]:
+        """Rows as dicts of Python values: IRIs and strings as ``str``, numbers as
+        numbers, booleans as ``bool``, unbound as ``None``."""
+        return [{v: term_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def to_dataframe(self):
+        """The rows as a pandas ``DataFrame`` (needs pandas: ``pip install pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise KGError("Result.to_dataframe() needs pandas, which is not installed; "
+                          "install it with `pip install pandas` (or `pip install kg[pandas]`)") from None
+        return pd.DataFrame(self.to_dicts(), columns=list(self.variables))
+
+
+def term_value(term) -> object:
+    """A Python value for a term: IRIs and strings as str, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        try:
+            if dt in _INTEGERS:
+                return int(term.value)
+            if dt in _DECIMALS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if dt == _XSD + "boolean":
+            return term.value in ("true", "1")
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def to_result(answer, *, limit: int | None = None, cancelled: Callable[[], bool] | None = None,
+              origin: str = "") -> Result:
+    """Read a pyoxigraph answer into a :class:`Result`, at most ``limit`` rows.
+
+    ``cancelled`` is checked between rows so that a query given up on (timeout)
+    stops pulling solutions.
+    """
+    if isinstance(answer, ox.QueryBoolean):
+        return Result([], [], boolean=bool(answer), origin=origin)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        source: Iterable = ([sol[v] for v in variables] for sol in answer)
+    else:  # CONSTRUCT / DESCRIBE: triples as three columns
+        variables = ["subject", "predicate", "object"]
+        source = ((t.subject, t.predicate, t.object) for t in answer)
+    rows: list[tuple] = []
+    truncated = False
+    for row in source:
+        if cancelled is not None and cancelled():
+            break
+        if limit is not None and len(rows) >= limit:
+            truncated = True
+            break
+        rows.append(tuple(row))
+    return Result(variables, rows, truncated=truncated, origin=origin)
+
+
+# -- formats ----------------------------------------------------------------------
+
+def write(result: Result, fmt: str = "table", *, prefixes: Mapping[str, str] | None = None) -> str:
+    """The result as text in one of :data:`FORMATS`."""
+    writer = {"table": lambda r: write_table(r, prefixes=prefixes), "csv": write_csv, "tsv": write_tsv,
+              "json": write_json, "jsonl": write_jsonl}.get(fmt)
+    if writer is None:
+        raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return writer(result)
+
+
+def shorten(term, prefixes: Mapping[str, str] | None = None) -> str:
+    """A term as a table cell: IRIs as prefixed names where a prefix fits."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        best = ""
+        for prefix, ns in (prefixes or {}).items():
+            if term.value.startswith(ns) and len(ns) > len(best) and len(term.value) > len(ns):
+                best, name = ns, prefix
+        return f"{name}:{term.value[len(best):]}" if best else term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def write_table(result: Result, *, prefixes: Mapping[str, str] | None = None) -> str:
+    """Columns aligned for a terminal; long cells are cut at 60 characters."""
+    if result.boolean is not None:
+        return "true" if result.boolean else "false"
+    header = list(result.variables)
+    body = [[" ".join(shorten(t, prefixes).split()) for t in row] for row in result.rows]
+    widths = [min(_MAX_CELL, max([len(h)] + [len(r[i]) for r in body])) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join((c if len(c) <= w else c[: w - 1] + "\u2026").ljust(w)
+                         for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in body)
+    n = len(body)
+    more = f", more not shown (--limit {n})" if result.truncated else ""
+    out.append(f"({n} row{'' if n == 1 else 's'}{more})")
+    return "\n".join(out)
+
+
+def write_csv(result: Result) -> str:
+    """W3C SPARQL 1.1 CSV: variable names, then plain values (full IRIs)."""
+    if result.boolean is not None:
+        return "true" if result.boolean else "false"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_cell(t) for t in row])
+    return buffer.getvalue()
+
+
+def _csv_cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def write_tsv(result: Result) -> str:
+    """W3C SPARQL 1.1 TSV: ``?var`` header, terms in N-Triples syntax."""
+    if result.boolean is not None:
+        return "true" if result.boolean else "false"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(ntriples(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def ntriples(term) -> str:
+    """A term in N-Triples syntax, with tabs and newlines escaped."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        text = '"' + term.value.translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value != _XSD + "string":
+            return f"{text}^^<{term.datatype.value}>"
+        return text
+    if isinstance(term, ox.Triple):
+        return f"<< {ntriples(term.subject)} {ntriples(term.predicate)} {ntriples(term.object)} >>"
+    return str(term)
+
+
+def sparql_json_term(term) -> dict:
+    """A term as a binding of the W3C SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": sparql_json_term(term.subject),
+                                            "predicate": sparql_json_term(term.predicate),
+                                            "object": sparql_json_term(term.object)}}
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def write_json(result: Result) -> str:
+    """W3C SPARQL 1.1 Query Results JSON."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean})
+    bindings = [{v: sparql_json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                for row in result.rows]
+    return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}},
+                      ensure_ascii=False)
+
+
+def write_jsonl(result: Result) -> str:
+    """JSON Lines: one object a row, keyed by variable, with plain values (full
+    IRIs, numbers as numbers, ``null`` where unbound)."""
+    if result.boolean is not None:
+        return json.dumps({"boolean": result.boolean}) + "\n"
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.to_dicts())
