@@ -92,7 +92,7 @@ def build(
     model: str | None = None,
     jobs: int = 1,
     batch_docs: int = DEFAULT_BATCH,
-    bulk: bool = False,
+    bulk: bool = True,
     force: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
@@ -104,6 +104,9 @@ def build(
     ``force``). Each batch of ``batch_docs`` documents is written as a unit.
     ``engine="dask"`` runs the NLP and mapping on the Dask cluster at
     ``scheduler`` (see :mod:`kg.engine`); the store is written here either way.
+    ``bulk`` writes content with pyoxigraph's ``bulk_extend`` (2-3x faster than
+    transactional ``extend``); crash safety comes from the commit markers, which
+    are always written last, in a transaction of their own.
     """
     iris = IriMinter(base_iri) if base_iri else IriMinter()
     report = BuildReport()

@@ -60,9 +60,8 @@ class GraphStore:
         Content first, markers last: an interruption leaves no graph that looks
         complete but is not.
         """
-        existing = {g.value for g in self._store.named_graphs()}
         for graph in graphs:
-            if graph.value in existing:
+            if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
         content: list[ox.Quad] = []
         markers: list[ox.Quad] = []
