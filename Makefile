@@ -20,6 +20,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	rm -rf $(DEMO_STORE) $(DEMO_OUT)
+	mkdir -p $(DEMO_OUT)
 	$(BIN)/kg build examples/ --store $(DEMO_STORE)
 	$(BIN)/kg stats --store $(DEMO_STORE)
 	$(BIN)/kg query --store $(DEMO_STORE) entities-by-type

@@ -235,7 +235,9 @@ def cmd_export(args) -> int:
     with open_store(args.store, read_only=True) as store:
         n = write_export(store, args.format, args.out, graph=args.graph)
     if args.out != "-":
-        print(f"wrote {args.out} ({args.format}, {n:,} triples)", file=sys.stderr)
+        unit = {"graphml": "edges", "gexf": "edges", "html": "edges", "trig": "quads", "nquads": "quads",
+                "jsonld": "quads"}.get(args.format, "triples")
+        print(f"wrote {args.out} ({args.format}, {n:,} {unit})", file=sys.stderr)
     return 0
 
 

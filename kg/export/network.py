@@ -34,6 +34,11 @@ _ENTITIES = """
 SELECT ?g ?entity ?type ?label WHERE {
   GRAPH ?g { ?entity kg:mentionedIn ?g ; a ?type . OPTIONAL { ?entity rdfs:label ?label } }
 }"""
+# Phrases: subjects or objects of facts that name no entity ("visa abuse").
+_PHRASES = """
+SELECT ?g ?entity ?label WHERE {
+  GRAPH ?g { ?entity a kg:Phrase ; rdfs:label ?label }
+}"""
 _MENTIONS = """
 SELECT ?g ?entity (COUNT(DISTINCT ?mention) AS ?mentions) WHERE {
   GRAPH ?g { ?mention kg:denotes ?entity }
@@ -69,6 +74,7 @@ TYPE_COLOURS = {
     "Legislation": "#8c564b",
     "Language": "#bcbd22",
     "Thing": "#7f7f7f",
+    "Phrase": "#bbbbbb",
 }
 OTHER_COLOUR = "#a0a0a0"
 
@@ -109,6 +115,10 @@ def entity_graph(store, *, graph: str | ox.NamedNode | None = None) -> nx.MultiD
         types[entity.value][local_name(kind.value)] += 1
         if label is not None:
             labels[entity.value][display_text(label.value)] += 1
+    for g, phrase, label in run(store, _PHRASES, params).rows:
+        documents[phrase.value].add(g.value)
+        types[phrase.value]["Phrase"] += 1
+        labels[phrase.value][display_text(label.value)] += 1
     mentions: Counter = Counter()
     for _g, entity, count in run(store, _MENTIONS, params).rows:
         mentions[entity.value] += int(count.value)
@@ -122,6 +132,10 @@ def entity_graph(store, *, graph: str | ox.NamedNode | None = None) -> nx.MultiD
             evidence.add(statement.value, _float(confidence), sentence, surface,
                          doc_id.value if doc_id is not None else g.value)
 
+    # a phrase is drawn only as the end of a relation, never on its own
+    ends = {e for s, o, _ in edges for e in (s, o)}
+    for iri in [i for i in documents if types[i].get("Phrase") and i not in ends]:
+        del documents[iri]
     G = nx.MultiDiGraph(name="kg entity graph", documents=len(set().union(*documents.values())))
     if scope is not None:
         G.graph["document"] = scope.value

@@ -86,6 +86,8 @@ def write_rdf(store, out: Target, *, format: str, graph: str | ox.NamedNode | No
                 triples: Iterable[ox.Triple] = store.query(_UNION)
             else:
                 triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(scope))
+            # sorted, so each subject's triples come together and Turtle groups them
+            triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
             ox.serialize(counter.count(triples), handle, fmt, prefixes=prefixes)
     return counter.n
 

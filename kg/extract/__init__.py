@@ -28,10 +28,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
 
     offset = article.body_start
     sents = list(doc.sents)
-    sentences = tuple(
-        Sentence(index=i, start=offset + s.start_char, end=offset + s.end_char, text=s.text)
-        for i, s in enumerate(sents)
-    )
+    sentences = tuple(_sentence(i, s, offset) for i, s in enumerate(sents))
     sentence_starts = [s.start for s in sents]
     entities = read_entities(doc, offset=offset)
 
@@ -67,3 +64,10 @@ def extract(doc: Doc, article: Article) -> Extraction:
                       relations=tuple(relations), words=words, events=tuple(events),
                       times=read_times(doc, article.date, offset=offset),
                       quantities=read_quantities(doc, offset=offset))
+
+
+def _sentence(index: int, span, offset: int) -> Sentence:
+    """A sentence without the whitespace spaCy attaches to its last token."""
+    text = span.text.rstrip()
+    start = offset + span.start_char
+    return Sentence(index=index, start=start, end=start + len(text), text=text)
