@@ -212,19 +212,11 @@ def cmd_extract(args) -> int:
                 out.write(line + "\n")
         return 0
     from kg.build import parse_articles
+    from kg.extract.records import extraction_records
 
     for x in parse_articles(read_articles(sources), nlp=nlp):
-        for e in x.entities:
-            out.write(json.dumps({"doc": x.article.doc_id, "kind": "entity", "key": e.key, "label": e.label,
-                                  "type": e.type, "aliases": list(e.aliases), "same_as": list(e.same_as),
-                                  "mentions": [[m.start, m.end] for m in e.mentions]}, ensure_ascii=False) + "\n")
-        for r in x.relations:
-            out.write(json.dumps({"doc": x.article.doc_id, "kind": "relation", "subject": r.subject.entity,
-                                  "phrase": r.phrase, "predicate": r.predicate, "label": r.label,
-                                  "object": r.object.entity if r.object else None,
-                                  "sentence": r.sentence, "start": r.start, "end": r.end,
-                                  "confidence": r.confidence, "negated": r.negated, "modality": r.modality},
-                                 ensure_ascii=False) + "\n")
+        for record in extraction_records(x):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
 

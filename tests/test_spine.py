@@ -181,3 +181,16 @@ def test_query_errors_are_one_line(built_store, capsys):
     assert err.startswith("kg query: error:") and len(err.strip().splitlines()) == 1
     assert main(["stats", "--store", str(built_store) + "-missing"]) == 1
     assert "no store at" in capsys.readouterr().err
+
+
+def test_extract_prints_records_without_a_store(seed_path, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", str(seed_path)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = {r["kind"] for r in records}
+    assert kinds == {"entity", "relation", "event", "time", "quantity"}
+    assert {"key": "united kingdom", "type": "Country"}.items() <= next(
+        r for r in records if r["kind"] == "entity" and r["label"] == "United Kingdom").items()
+    assert any(r["kind"] == "relation" and r["label"] == "entered talks with" for r in records)
+    assert any(r["kind"] == "quantity" and r["value"] == 12500 for r in records)
+    assert not (tmp_path / "kg-store").exists()

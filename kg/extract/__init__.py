@@ -28,7 +28,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
 
     offset = article.body_start
     sents = list(doc.sents)
-    sentences = tuple(_sentence(i, s, offset) for i, s in enumerate(sents))
+    sentences = tuple(_sentence(i, s, offset, article.text) for i, s in enumerate(sents))
     sentence_starts = [s.start for s in sents]
     entities = read_entities(doc, offset=offset)
 
@@ -66,8 +66,8 @@ def extract(doc: Doc, article: Article) -> Extraction:
                       quantities=read_quantities(doc, offset=offset))
 
 
-def _sentence(index: int, span, offset: int) -> Sentence:
+def _sentence(index: int, span, offset: int, text: str) -> Sentence:
     """A sentence without the whitespace spaCy attaches to its last token."""
-    text = span.text.rstrip()
     start = offset + span.start_char
+    text = text[start:offset + span.end_char].rstrip()
     return Sentence(index=index, start=start, end=start + len(text), text=text)

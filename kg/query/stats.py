@@ -8,7 +8,7 @@ from kg.query import DEFAULT_PREFIXES as PREFIXES
 _DOCS = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kg:Document }"
 _SENTENCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kg:Sentence }"
 _ENTITIES_BY_TYPE = """
-SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?m kg:denotes ?e . ?e a ?type }
+SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?m kg:denotes ?e . ?e a ?type } }
 GROUP BY ?type ORDER BY DESC(?n) ?type
 """
 _STATEMENTS = "SELECT (COUNT(DISTINCT ?st) AS ?n) (SUM(IF(?a, 1, 0)) AS ?asserted) WHERE { ?st a kg:Statement ; kg:asserted ?a }"

@@ -14,6 +14,7 @@ order documents are read in.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from urllib.parse import quote, urlsplit
 
@@ -24,6 +25,7 @@ from kg.errors import InputError
 DEFAULT_BASE_IRI = "https://example.org/kg/"
 
 
+@functools.lru_cache(maxsize=65536)
 def encode_key(key: str) -> str:
     """Percent-encode a key into one IRI path segment; spaces read as ``_``.
 

@@ -19,6 +19,8 @@ class ClosedNamespace:
         self._prefix = prefix
         self._source = source
         self._terms = {name: NamedNode(prefix + name) for name in terms}
+        # terms as plain attributes: fast lookups on the hot path; __getattr__ only sees typos
+        self.__dict__.update(self._terms)
 
     def __getattr__(self, name: str) -> NamedNode:
         try:
