@@ -43,7 +43,8 @@ class KnowledgeGraph:
         return build(articles, self.store, base_iri=self.base_iri, model=self.model, **options)
 
     def query(self, sparql: str, **params: object) -> Result:
-        """SPARQL over the union of all document graphs; keyword arguments bind variables."""
+        """SPARQL (text, a ``.rq`` path or a named query such as ``"relations-between"``)
+        over the union of all document graphs; keyword arguments bind variables."""
         return run(self.store, sparql, params)
 
     def __len__(self) -> int:

@@ -17,7 +17,6 @@ from kg.eval.carb import (
     format_score,
     read_gold,
     read_system,
-    score,
     score_files,
     sentence_key,
 )
