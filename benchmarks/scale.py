@@ -6,8 +6,9 @@
     python benchmarks/scale.py jobs    [--n 300]
 
 memory: peak RSS of `kg build` on the first SMALL vs LARGE BBC articles (separate
-processes; goal: within 15%). writes: our store write (extend + commit markers)
-vs pyoxigraph bulk_load of the same quads from an N-Quads file. rerun: a second
+processes; goal: within 15%). writes: our store writes (write_documents with
+extend or bulk_extend, and the StoreWriter thread `kg build` uses) vs
+pyoxigraph bulk_load of the same quads from an N-Quads file. rerun: a second
 build of the same corpus vs the first (goal < 5%, nothing changes). jobs:
 --jobs 2 vs --jobs 1 wall time.
 """
@@ -64,7 +65,7 @@ def _child(corpus: str, store: str) -> None:
 def writes(args, tmp: Path) -> None:
     import pyoxigraph as ox
 
-    from kg.build import map_locally
+    from kg.build import StoreWriter, map_locally
     from kg.extract.model import Article
     from kg.rdf.iris import IriMinter
     from kg.rdf.mapping import now_literal
@@ -77,16 +78,25 @@ def writes(args, tmp: Path) -> None:
     nq.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     timings = {}
     for bulk in (False, True):
-        store = GraphStore(tmp / f"ours-{bulk}")
+        label = "bulk_extend" if bulk else "extend"
+        store = GraphStore(tmp / f"ours-{label}")
         t = time.perf_counter()
         for i in range(0, len(docs), 64):
             store.write_documents({d.graph: d.quads for d in docs[i:i + 64]}, bulk=bulk)
         store.flush()
-        ours = time.perf_counter() - t
-        label = "bulk_extend" if bulk else "extend"
-        timings[label] = ours
-        print(f"kg write_documents ({label}): {ours:6.2f} s for {len(quads):,} quads")
+        timings[label] = time.perf_counter() - t
+        print(f"kg write_documents ({label}): {timings[label]:6.2f} s for {len(quads):,} quads")
         store.close()
+    # what `kg build` does: extend in a background thread, a flush after each batch
+    store = GraphStore(tmp / "ours-writer")
+    t = time.perf_counter()
+    with StoreWriter(store) as writer:
+        for i in range(0, len(docs), 64):
+            writer.submit({d.graph: d.quads for d in docs[i:i + 64]})
+    timings["StoreWriter, as in kg build"] = time.perf_counter() - t
+    print(f"kg StoreWriter (extend + flush per batch, background thread): "
+          f"{timings['StoreWriter, as in kg build']:6.2f} s")
+    store.close()
     raw = ox.Store(str(tmp / "raw"))
     t = time.perf_counter()
     raw.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)

@@ -19,7 +19,12 @@ from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import content_hash, extraction_quads, is_mapped, now_literal
 from kg.store import GraphStore
 
-DEFAULT_BATCH = 64  # documents per store transaction
+DEFAULT_BATCH = 32  # documents per store transaction (and per flush)
+# Characters of text per spaCy batch when parsing in this process. spaCy's
+# working memory grows with the text in a batch, so a batch of a fixed number
+# of documents costs more memory the longer the articles it happens to meet;
+# a budget in characters keeps the peak flat however long the articles get.
+PARSE_BATCH_CHARS = 30_000
 
 
 @dataclass
@@ -50,58 +55,103 @@ class BuildReport:
         )
 
 
-def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_size: int = 32) -> Iterator[Extraction]:
-    """Run the spaCy pipeline over the story body of each article and extract."""
-    prepared = ((a.text[a.body_start:a.body_end], a) for a in map(read_anatomy, articles))
-    for doc, article in _pipe_ahead(nlp, prepared, jobs=jobs, batch_size=batch_size):
-        yield extract(doc, article)
+def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_size: int = 32,
+                   batch_chars: int = PARSE_BATCH_CHARS) -> Iterator[Extraction]:
+    """Run the spaCy pipeline over the story body of each article and extract.
 
-
-_DONE = object()
-
-
-def _pipe_ahead(nlp, prepared, *, jobs: int, batch_size: int, ahead: int = 64):
-    """``nlp.pipe`` in a background thread, a few documents ahead of the caller.
-
-    spaCy spends much of its time in code that releases the GIL, so extraction,
-    mapping and store writes in this thread overlap with parsing on a second
-    core. Exceptions in the parser are re-raised here; closing this generator
-    stops the thread.
+    With one process, documents go to spaCy in batches of at most
+    ``batch_chars`` characters (a longer article is a batch of its own), which
+    keeps peak memory independent of article length; with ``jobs > 1``
+    spaCy's own ``n_process`` batching of ``batch_size`` documents is used.
     """
-    import queue
-    import threading
+    prepared = ((a.text[a.body_start:a.body_end], a) for a in map(read_anatomy, articles))
+    if jobs > 1:
+        parsed = nlp.pipe(prepared, as_tuples=True, n_process=jobs, batch_size=batch_size)
+        for doc, article in parsed:
+            yield extract(doc, article)
+        return
+    for batch in batched_by_chars(prepared, batch_chars):
+        for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            yield extract(doc, article)
 
-    handoff: queue.Queue = queue.Queue(maxsize=ahead)
-    stop = threading.Event()
 
-    def produce() -> None:
-        try:
-            for item in nlp.pipe(prepared, as_tuples=True, n_process=jobs, batch_size=batch_size):
-                while not stop.is_set():
-                    try:
-                        handoff.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            handoff.put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            handoff.put(exc)
+def batched_by_chars(items: Iterable[tuple[str, object]], budget: int) -> Iterator[list[tuple[str, object]]]:
+    """Group ``(text, context)`` pairs into lists whose texts add up to at most
+    ``budget`` characters; a text longer than the budget is a list of its own."""
+    batch: list = []
+    size = 0
+    for item in items:
+        if batch and size + len(item[0]) > budget:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[0])
+    if batch:
+        yield batch
 
-    worker = threading.Thread(target=produce, name="kg-nlp", daemon=True)
-    worker.start()
-    try:
+
+class StoreWriter:
+    """Writes batches of document graphs to a store from a background thread.
+
+    pyoxigraph's transactional ``extend`` releases the GIL while RocksDB
+    works, so the write of one batch runs on another core while the next
+    batch is parsed. Batches are written in the order submitted; at most one
+    waits while another is written, so memory stays bounded. The store is
+    flushed after every batch, which keeps RocksDB's memtables from growing
+    with the corpus. An error in the writer is raised from the next
+    :meth:`submit` or from leaving the ``with`` block; leaving it waits for
+    every submitted batch to be written.
+    """
+
+    def __init__(self, store, *, bulk: bool = False) -> None:
+        import queue
+        import threading
+
+        self.store, self.bulk = store, bulk
+        self.written = 0
+        self._error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="kg-store-writer")
+        self._thread.start()
+
+    def _run(self) -> None:
         while True:
-            item = handoff.get()
-            if item is _DONE:
+            graphs = self._queue.get()
+            if graphs is None:
                 return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
+            if self._error is not None:
+                continue  # drain: nothing more is written after a failure
+            try:
+                self.written += self.store.write_documents(graphs, bulk=self.bulk)
+                self.store.flush()
+            except BaseException as exc:  # handed to the submitting thread
+                self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, graphs: dict) -> None:
+        self._raise()
+        self._queue.put(graphs)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self._raise()
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # finish the batch being written, keep the original error
+            self._error = None
+            self._queue.put(None)
+            self._thread.join()
 
 
 @dataclass(frozen=True)
@@ -140,7 +190,7 @@ def build(
     model: str | None = None,
     jobs: int = 1,
     batch_docs: int = DEFAULT_BATCH,
-    bulk: bool = True,
+    bulk: bool = False,
     force: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
@@ -152,9 +202,11 @@ def build(
     ``force``). Each batch of ``batch_docs`` documents is written as a unit.
     ``engine="dask"`` runs the NLP and mapping on the Dask cluster at
     ``scheduler`` (see :mod:`kg.engine`); the store is written here either way.
-    ``bulk`` writes content with pyoxigraph's ``bulk_extend`` (2-3x faster than
-    transactional ``extend``); crash safety comes from the commit markers, which
-    are always written last, in a transaction of their own.
+    Batches are written by a :class:`StoreWriter` thread while the next batch
+    is parsed. ``bulk`` writes content with pyoxigraph's ``bulk_extend``
+    instead of transactional ``extend``: less CPU, but it holds the GIL, so it
+    cannot overlap with parsing and ends up slower. Crash safety comes from the
+    commit markers, which are always written last, in a transaction of their own.
     """
     iris = IriMinter(base_iri) if base_iri else IriMinter()
     report = BuildReport()
@@ -197,22 +249,23 @@ def build(
         mapped = map_with_dask(itertools.chain([first], todo), iris=iris, model=model, scheduler=scheduler,
                                started=build_started, partition_docs=batch_docs)
 
-    pending: dict = {}
-    for doc in mapped:
-        pending[doc.graph] = doc.quads
-        report.documents += 1
-        report.sentences += doc.sentences
-        report.entities += doc.entities
-        report.relations += doc.relations
-        report.words += doc.words
-        if progress:
-            progress(1)
-        if len(pending) >= batch_docs:
-            report.triples += store.write_documents(pending, bulk=bulk)
-            pending = {}
-    if pending:
-        report.triples += store.write_documents(pending, bulk=bulk)
-    store.flush()
+    with StoreWriter(store, bulk=bulk) as writer:
+        pending: dict = {}
+        for doc in mapped:
+            pending[doc.graph] = doc.quads
+            report.documents += 1
+            report.sentences += doc.sentences
+            report.entities += doc.entities
+            report.relations += doc.relations
+            report.words += doc.words
+            if progress:
+                progress(1)
+            if len(pending) >= batch_docs:
+                writer.submit(pending)
+                pending = {}
+        if pending:
+            writer.submit(pending)
+    report.triples = writer.written
     report.seconds = time.perf_counter() - started
     report.store_triples = len(store)
     return report

@@ -44,8 +44,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="where the NLP runs: here (default) or on a Dask cluster")
     p.add_argument("--scheduler", default=None, metavar="ADDR",
                    help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster")
-    p.add_argument("--batch-docs", type=int, default=64, metavar="N",
-                   help="documents written to the store per transaction (default 64)")
+    p.add_argument("--batch-docs", type=int, default=None, metavar="N",
+                   help="documents written to the store per transaction (default 32)")
     p.add_argument("--max-chars", type=int, default=None, metavar="N",
                    help="skip documents longer than N characters (default 1,000,000)")
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_build(args) -> int:
     from tqdm import tqdm
 
-    from kg.build import build
+    from kg.build import DEFAULT_BATCH, build
     from kg.inputs import DEFAULT_MAX_CHARS, count_documents, read_articles, resolve_inputs
     from kg.rdf.iris import check_base_iri
     from kg.store import open_store
@@ -134,7 +134,7 @@ def cmd_build(args) -> int:
     with open_store(args.store) as store, tqdm(total=total, unit="doc", desc="kg build",
                                                   disable=None, file=sys.stderr) as bar:
         report = build(articles, store, base_iri=base, model=args.model, jobs=args.jobs,
-                       force=args.force, batch_docs=args.batch_docs, engine=args.engine,
+                       force=args.force, batch_docs=args.batch_docs or DEFAULT_BATCH, engine=args.engine,
                        scheduler=args.scheduler, progress=bar.update)
     print(report.summary())
     print(f"store: {args.store}")

@@ -55,7 +55,7 @@ def _client(scheduler: str | None):
 
 
 def map_with_dask(articles: Iterable[Article], *, iris: IriMinter, model: str | None, scheduler: str | None,
-                  started: ox.Literal, partition_docs: int = 64) -> Iterator:
+                  started: ox.Literal, partition_docs: int = 32) -> Iterator:
     """Yield DocumentGraphs computed on the cluster, keeping only a few shards in memory."""
     from kg.build import DocumentGraph
 

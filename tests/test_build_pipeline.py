@@ -1,0 +1,115 @@
+"""Issue 6: the build's batching and its background store writer."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.build import StoreWriter, batched_by_chars, build, parse_articles
+from kg.errors import StoreError
+from kg.extract.model import Article
+from kg.store import GraphStore
+
+
+@given(st.lists(st.text(max_size=40), max_size=60), st.integers(min_value=1, max_value=120))
+def test_batches_keep_order_and_respect_the_budget(texts, budget):
+    items = [(t, i) for i, t in enumerate(texts)]
+    batches = list(batched_by_chars(items, budget))
+    assert [item for batch in batches for item in batch] == items  # nothing lost, nothing reordered
+    for batch in batches:
+        assert batch
+        # a batch is over budget only when it is one text longer than the budget
+        assert sum(len(t) for t, _ in batch) <= budget or len(batch) == 1
+
+
+def _graph(i: int) -> dict:
+    g = NamedNode(f"https://example.org/doc/{i}")
+    from kg.rdf.terms import KG
+
+    return {g: [Quad(g, NamedNode("https://example.org/p"), Literal(f"value {i}"), g),
+                Quad(g, KG.contentHash, Literal(f"hash {i}"), g)]}
+
+
+def test_writer_writes_every_batch_in_order(tmp_path):
+    with GraphStore(tmp_path / "s") as store:
+        with StoreWriter(store) as writer:
+            for i in range(10):
+                writer.submit(_graph(i))
+        assert writer.written == 20
+        assert len(store.document_hashes()) == 10
+        assert len(store) == 20
+
+
+class _FailingStore:
+    """A store whose third write fails, as a full disk would."""
+
+    def __init__(self):
+        self.writes = []
+        self.thread = None
+
+    def write_documents(self, graphs, *, bulk=False):
+        self.thread = threading.current_thread().name
+        if len(self.writes) == 2:
+            raise StoreError("writing to the store at /full/disk failed: No space left on device")
+        self.writes.append(graphs)
+        return 1
+
+    def flush(self):
+        pass
+
+
+def test_writer_error_reaches_the_caller_and_nothing_more_is_written():
+    store = _FailingStore()
+    with pytest.raises(StoreError, match="No space left"):
+        with StoreWriter(store) as writer:
+            for i in range(10):
+                writer.submit(_graph(i))
+    assert len(store.writes) == 2            # the batches before the failure, no later ones
+    assert store.thread == "kg-store-writer"  # written off the parsing thread
+
+
+def test_an_error_in_the_caller_waits_for_the_batch_being_written():
+    store = _FailingStore()
+    with pytest.raises(KeyboardInterrupt):
+        with StoreWriter(store) as writer:
+            writer.submit(_graph(0))
+            raise KeyboardInterrupt
+    assert len(store.writes) == 1  # the submitted batch was finished, the error kept
+
+
+def test_batching_by_characters_does_not_change_what_is_extracted(nlp):
+    texts = [
+        "Keir Starmer visited Albania on Friday. The UK will enter talks with the EU.",
+        "Edi Rama met Emmanuel Macron in Paris. " * 30,
+        "The European Commission agreed to share data with the UK.",
+    ]
+    articles = [Article(doc_id=f"d{i}", text=t) for i, t in enumerate(texts)]
+
+    def facts(batch_chars):
+        return [(x.article.doc_id, sorted((e.label, e.type) for e in x.entities),
+                 sorted((r.start, r.end, r.label) for r in x.relations))
+                for x in parse_articles(articles, nlp=nlp, batch_chars=batch_chars)]
+
+    one_by_one, all_at_once = facts(1), facts(10_000)
+    assert one_by_one == all_at_once
+    assert [d for d, _, _ in one_by_one] == ["d0", "d1", "d2"]
+    assert ("Keir Starmer", "Person") in one_by_one[0][1]
+    assert one_by_one[0][2] and one_by_one[1][2]  # relations found in both articles
+
+
+def test_build_with_small_write_batches_equals_one_batch(tmp_path, nlp):
+    articles = [Article(doc_id=f"d{i}", text=f"Keir Starmer met leader number {i} of the EU in Brussels.")
+                for i in range(5)]
+    with GraphStore(tmp_path / "a") as a, GraphStore(tmp_path / "b") as b:
+        ra = build(iter(articles), a, batch_docs=1)
+        rb = build(iter(articles), b, batch_docs=100)
+        assert ra.triples == rb.triples == len(a) == len(b)
+        assert ra.documents == rb.documents == 5
+
+        def strip(quads):  # the build activity's times differ between the two builds
+            return {q for q in quads if "Time" not in q.predicate.value}
+
+        assert strip(a.quads()) == strip(b.quads())
