@@ -99,8 +99,8 @@ class StoreWriter:
     waits while another is written, so memory stays bounded. The store is
     flushed after every batch, which keeps RocksDB's memtables from growing
     with the corpus. An error in the writer is raised from the next
-    :meth:`submit` or from leaving the ``with`` block; leaving it waits for
-    every submitted batch to be written.
+    :meth:`submit` or from leaving the ``with`` block; leaving it, normally or
+    by an exception, waits for every submitted batch to be written.
     """
 
     def __init__(self, store, *, bulk: bool = False) -> None:
@@ -148,7 +148,7 @@ class StoreWriter:
     def __exit__(self, exc_type, *_) -> None:
         if exc_type is None:
             self.close()
-        else:  # finish the batch being written, keep the original error
+        else:  # finish the batches already submitted (at most two), keep the original error
             self._error = None
             self._queue.put(None)
             self._thread.join()
