@@ -6,9 +6,10 @@
     python benchmarks/scale.py jobs    [--n 300]
 
 memory: peak RSS of `kg build` on the first SMALL vs LARGE BBC articles (separate
-processes; goal: within 15%). writes: our store writes (write_documents with
-extend or bulk_extend, and the StoreWriter thread `kg build` uses) vs
-pyoxigraph bulk_load of the same quads from an N-Quads file. rerun: a second
+processes; goal: within 15%). writes: our store writes (write_documents in one
+transaction with `extend`, or through pyoxigraph's bulk loader, and the
+StoreWriter thread `kg build` uses) vs pyoxigraph bulk_load of the same quads
+from an N-Quads file. rerun: a second
 build of the same corpus vs the first (goal < 5%, nothing changes). jobs:
 --jobs 2 vs --jobs 1 wall time.
 """
@@ -65,7 +66,7 @@ def _child(corpus: str, store: str) -> None:
 def writes(args, tmp: Path) -> None:
     import pyoxigraph as ox
 
-    from kg.build import StoreWriter, map_locally
+    from kg.build import DEFAULT_BATCH, StoreWriter, map_locally
     from kg.extract.model import Article
     from kg.rdf.iris import IriMinter
     from kg.rdf.mapping import now_literal
@@ -77,24 +78,25 @@ def writes(args, tmp: Path) -> None:
     nq = tmp / "all.nq"
     nq.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     timings = {}
+    step = DEFAULT_BATCH
     for bulk in (False, True):
-        label = "bulk_extend" if bulk else "extend"
-        store = GraphStore(tmp / f"ours-{label}")
+        label = "bulk loader" if bulk else "extend"
+        store = GraphStore(tmp / f"ours-{label.replace(' ', '-')}")
         t = time.perf_counter()
-        for i in range(0, len(docs), 64):
-            store.write_documents({d.graph: d.quads for d in docs[i:i + 64]}, bulk=bulk)
+        for i in range(0, len(docs), step):
+            store.write_documents({d.graph: d.quads for d in docs[i:i + step]}, bulk=bulk)
         store.flush()
         timings[label] = time.perf_counter() - t
         print(f"kg write_documents ({label}): {timings[label]:6.2f} s for {len(quads):,} quads")
         store.close()
-    # what `kg build` does: extend in a background thread, a flush after each batch
+    # what `kg build` does: the bulk loader in a background thread, a flush after each batch
     store = GraphStore(tmp / "ours-writer")
     t = time.perf_counter()
     with StoreWriter(store) as writer:
-        for i in range(0, len(docs), 64):
-            writer.submit({d.graph: d.quads for d in docs[i:i + 64]})
+        for i in range(0, len(docs), step):
+            writer.submit({d.graph: d.quads for d in docs[i:i + step]})
     timings["StoreWriter, as in kg build"] = time.perf_counter() - t
-    print(f"kg StoreWriter (extend + flush per batch, background thread): "
+    print(f"kg StoreWriter (bulk loader + flush per batch of {step}, background thread): "
           f"{timings['StoreWriter, as in kg build']:6.2f} s")
     store.close()
     raw = ox.Store(str(tmp / "raw"))

@@ -113,3 +113,66 @@ def test_build_with_small_write_batches_equals_one_batch(tmp_path, nlp):
             return {q for q in quads if "Time" not in q.predicate.value}
 
         assert strip(a.quads()) == strip(b.quads())
+
+
+def _hostile_graph(i: int) -> list:
+    g = NamedNode(f"https://example.org/doc/{i}")
+    from kg.rdf.terms import KG
+
+    p = NamedNode("https://example.org/p")
+    return [Quad(g, p, Literal('quote " backslash \\ newline \n tab \t emoji \U0001F600 rtl \u05e9\u05dc\u05d5\u05dd'), g),
+            Quad(g, p, Literal("label", language="en-GB"), g),
+            Quad(g, p, Literal("12", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")), g),
+            Quad(g, KG.contentHash, Literal(f"hash {i}"), g)]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_bulk_and_transactional_writes_store_the_same_quads(tmp_path, bulk):
+    graphs = {NamedNode(f"https://example.org/doc/{i}"): _hostile_graph(i) for i in range(3)}
+    expected = {q for quads in graphs.values() for q in quads}
+    with GraphStore(tmp_path / "s") as store:
+        assert store.write_documents(graphs, bulk=bulk) == 12
+        assert set(store.quads()) == expected
+        assert sorted(store.document_hashes().values()) == ["hash 0", "hash 1", "hash 2"]
+        # writing again replaces: same quads, no duplicates
+        store.write_documents(graphs, bulk=bulk)
+        assert len(store) == 12
+
+
+def test_a_marker_that_is_not_last_is_still_written_last(tmp_path):
+    # extraction_quads puts the marker last; other producers need not
+    g = NamedNode("https://example.org/doc/x")
+    quads = _hostile_graph(0)
+    quads = [Quad(g, q.predicate, q.object, g) for q in quads]
+    quads.insert(0, quads.pop())  # marker first
+    with GraphStore(tmp_path / "s") as store:
+        assert store.write_documents({g: quads}) == 4
+        assert set(store.quads()) == set(quads)
+        assert store.document_hashes() == {g.value: "hash 0"}
+
+
+def test_mapping_puts_the_commit_marker_last(nlp):
+    from kg.rdf.iris import IriMinter
+    from kg.rdf.mapping import extraction_quads
+    from kg.rdf.terms import KG
+
+    articles = [Article(doc_id="m", text="Keir Starmer visited Albania. The UK will enter talks with the EU.")]
+    (x,) = parse_articles(articles, nlp=nlp)
+    quads = list(extraction_quads(x, IriMinter(), model="test"))
+    assert len(quads) > 50
+    assert quads[-1].predicate == KG.contentHash
+    assert sum(q.predicate == KG.contentHash for q in quads) == 1
+
+
+def test_summary_counts_documents_in_the_store_across_builds(tmp_path, nlp):
+    first = [Article(doc_id=f"d{i}", text=f"Keir Starmer visited Albania on day {i}.") for i in range(3)]
+    second = [Article(doc_id="d2", text="Keir Starmer visited Albania on day 2."),      # unchanged
+              Article(doc_id="d1", text="Edi Rama visited Paris."),                     # changed
+              Article(doc_id="d9", text="The UK will enter talks with the EU.")]        # new
+    with GraphStore(tmp_path / "s") as store:
+        report = build(iter(first), store)
+        assert (report.documents, report.store_documents) == (3, 3)
+        report = build(iter(second), store)
+        assert (report.documents, report.unchanged, report.store_documents) == (2, 1, 4)
+        assert len(store.document_hashes()) == 4
+        assert "4 documents in store" in report.summary()

@@ -353,3 +353,16 @@ STOP_WORDS = frozenset()
 def _stop_words(nlp):
     global STOP_WORDS
     STOP_WORDS = frozenset(nlp.Defaults.stop_words)
+
+
+def test_token_columns_match_token_attributes(nlp):
+    from kg.extract.columns import columns
+
+    doc = nlp("The UK's Prime Minister, Keir Starmer, said on Friday: \"We will enter talks with the EU.\"  ")
+    cols = columns(doc)
+    assert cols is columns(doc)  # computed once per Doc
+    assert cols.lower == [t.lower_ for t in doc]
+    assert cols.pos == [t.pos_ for t in doc]
+    assert cols.dep == [t.dep_ for t in doc]
+    assert cols.words == sum(1 for t in doc if not t.is_space and not t.is_punct) == 17
+    assert columns(nlp("")).words == 0

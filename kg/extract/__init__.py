@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from kg.extract.columns import columns
 from kg.extract.dates import read_times
 from kg.extract.entities import read_entities
 from kg.extract.model import Article, Extraction, Sentence
@@ -32,16 +33,17 @@ def extract(doc: Doc, article: Article) -> Extraction:
     sentence_starts = [s.start for s in sents]
     entities = read_entities(doc, offset=offset)
 
-    # token index -> entity key, for linking relation arguments
-    key_of_char: list[tuple[int, int, str]] = sorted(
-        (m.start - offset, m.end - offset, e.key) for e in entities for m in e.mentions
-    )
-    starts = [k[0] for k in key_of_char]
+    # token index -> entity key, for linking relation arguments: every token
+    # that starts inside a mention (the mention that starts last, if nested)
     token_entity: dict[int, str] = {}
-    for token in doc:
-        pos = bisect.bisect_right(starts, token.idx) - 1
-        if pos >= 0 and key_of_char[pos][0] <= token.idx < key_of_char[pos][1]:
-            token_entity[token.i] = key_of_char[pos][2]
+    for start, end, key in sorted((m.start - offset, m.end - offset, e.key)
+                                  for e in entities for m in e.mentions):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            if start <= token.idx < end:
+                token_entity[token.i] = key
     persons = sorted(
         (doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand").end - 1, e.key)
         for e in entities if e.type == "Person" for m in e.mentions
@@ -59,7 +61,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
         entity_at=token_entity.get,
         person_before=person_before,
     )
-    words = sum(1 for t in doc if not t.is_space and not t.is_punct)
+    words = columns(doc).words
     return Extraction(article=article, sentences=sentences, entities=entities,
                       relations=tuple(relations), words=words, events=tuple(events),
                       times=read_times(doc, article.date, offset=offset),

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from kg.extract.columns import columns
 from kg.extract.inflect import past_tense
 
 if TYPE_CHECKING:
@@ -131,22 +132,27 @@ def clauses(sent: Span) -> list[Clause]:
     """Every clause in a sentence: verbal predicates in token order, then appositions."""
     out: list[Clause] = []
     appositions: list[Clause] = []
-    for token in sent:
-        if token.dep_ == "appos":
-            apposition = _apposition(token)
+    doc = sent.doc
+    cols = columns(doc)
+    for i in range(sent.start, sent.end):
+        dep = cols.dep[i]
+        if dep == "appos":
+            apposition = _apposition(doc[i])
             if apposition is not None:
                 appositions.append(apposition)
-        elif _is_predicate(token) and not _continues_chain(token):
-            out.append(_clause(token, verb_chain(token)))
+        elif _heads_clause(cols.pos[i], dep):
+            token = doc[i]
+            if not _continues_chain(token):
+                out.append(_clause(token, verb_chain(token)))
     return out + appositions
 
 
-def _is_predicate(token: Token) -> bool:
-    if token.pos_ == "VERB":
-        return token.dep_ in PREDICATE_DEPS
-    if token.pos_ == "AUX":
+def _heads_clause(pos: str, dep: str) -> bool:
+    if pos == "VERB":
+        return dep in PREDICATE_DEPS
+    if pos == "AUX":
         # a copula or main-verb "have"/"do" heads its clause; auxiliaries do not
-        return token.dep_ in PREDICATE_DEPS and token.dep_ not in {"aux", "auxpass"}
+        return dep in PREDICATE_DEPS and dep not in {"aux", "auxpass"}
     return False
 
 

@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from kg.extract.columns import columns
 from kg.extract.gazetteer import Gazetteer, GazetteerEntry, default_gazetteer
 from kg.extract.model import Entity, Mention
 from kg.extract.normalise import (
@@ -315,7 +316,7 @@ def _description_candidates(doc: Doc, cands: list[_Candidate]) -> list[_Candidat
         if free(role.start, role.end):
             out.append(_Candidate(role.start, role.end, "PERSON", "title", title=role.title, role=role))
     ends = {c.end: c for c in cands}
-    for i, word in enumerate(t.lower_ for t in doc):
+    for i, word in enumerate(columns(doc).lower):
         if word not in {"government", "govt"} or not free(i, i + 1):
             continue
         token = doc[i]

@@ -37,6 +37,7 @@ from kg.extract.clauses import (
     reported_words,
     with_conjuncts,
 )
+from kg.extract.columns import columns
 from kg.extract.inflect import past_tense
 from kg.extract.model import Argument, Event, Relation
 from kg.extract.relations import Linker
@@ -160,13 +161,15 @@ def document_events(doc: Doc, analysis: list[list[Clause]], linker: Linker) -> t
     once and shared with the relation extractor).
     """
     found: list[_Found] = []
+    cols = columns(doc)
     for sent, sentence_clauses in zip(doc.sents, analysis):
         index = linker.sentence_of(sent.start)
         governing = _governing_clauses(sentence_clauses)
-        for token in sent:
-            if token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound":
+        for i in range(sent.start, sent.end):
+            if cols.pos[i] not in {"NOUN", "PROPN"} or cols.dep[i] == "compound":
                 continue
-            cls = LEXICON.get(token.lower_) or (LEXICON.get(token.lemma_.lower()) if token.pos_ == "NOUN" else None)
+            token = doc[i]
+            cls = LEXICON.get(cols.lower[i]) or (LEXICON.get(token.lemma_.lower()) if cols.pos[i] == "NOUN" else None)
             if cls is None:
                 continue
             if token.pos_ == "PROPN" and not token.ent_type_ in {"LAW", "EVENT", ""}:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
+from kg.extract.columns import columns
 from kg.extract.normalise import HONORIFICS
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def _title_phrase(noun: Token) -> RoleSpan | None:
 
 def definite_titles(doc: Doc) -> Iterator[RoleSpan]:
     """Bare "the Prime Minister" / "the chief executive" not followed by a name."""
-    lowers = [t.lower_ for t in doc]
+    lowers = columns(doc).lower
     n_tokens = len(lowers)
     for i, word in enumerate(lowers):
         if word != "the" or i + 1 >= n_tokens or lowers[i + 1] not in _FIRST_WORDS:

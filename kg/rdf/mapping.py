@@ -7,6 +7,7 @@ evidence, and the build activity that produced it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime, timezone
 from typing import Iterator
@@ -27,6 +28,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.lru_cache(maxsize=65536)
 def _int(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)  # Oxigraph stores integer subtypes as xsd:integer
 
@@ -60,7 +62,8 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
     """All quads for one document; the graph name is the document IRI.
 
     ``started`` is the build's start time (xsd:dateTime); the build activity
-    of the document ends now.
+    of the document ends now. The last quad is the document's commit marker,
+    its ``kg:contentHash`` (see :meth:`kg.store.GraphStore.write_documents`).
     """
     a = x.article
     entity_iri = {e.key: iris.entity(e.key, e.type) for e in x.entities}
@@ -74,7 +77,6 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
     yield q(doc, RDF.type, KG.Document)
     yield q(doc, RDF.type, SCHEMA.NewsArticle)
     yield q(doc, DCTERMS.identifier, Literal(a.doc_id))
-    yield q(doc, KG.contentHash, Literal(content_hash(a.text)))
     yield q(doc, SCHEMA.wordCount, _int(x.words))
     if a.title:
         yield q(doc, SCHEMA.headline, Literal(a.title))
@@ -108,8 +110,8 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
     yield q(software, RDFS.label, Literal("kg"))
 
     # -- sentences
-    for s in x.sentences:
-        node = iris.sentence(a.doc_id, s.index)
+    sentence_node = [iris.sentence(a.doc_id, s.index) for s in x.sentences]
+    for s, node in zip(x.sentences, sentence_node):
         yield q(node, RDF.type, KG.Sentence)
         yield q(node, KG.document, doc)
         yield q(node, NIF.anchorOf, Literal(s.text))
@@ -136,7 +138,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
             yield q(mnode, RDF.type, KG.Mention)
             yield q(mnode, KG.denotes, node)
             yield q(mnode, KG.document, doc)
-            yield q(mnode, KG.sentence, iris.sentence(a.doc_id, m.sentence))
+            yield q(mnode, KG.sentence, sentence_node[m.sentence])
             yield q(mnode, NIF.anchorOf, Literal(m.text))
             yield q(mnode, NIF.beginIndex, _int(m.start))
             yield q(mnode, NIF.endIndex, _int(m.end))
@@ -147,7 +149,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
         node = iris.fragment(a.doc_id, "time", t.start, t.end)
         time_at[(t.start, t.end)] = node
         yield q(node, RDF.type, KG.TimeExpression)
-        yield from _span(q, node, a.doc_id, doc, iris, t.sentence, t.start, t.end, t.text)
+        yield from _span(q, node, doc, sentence_node, t.sentence, t.start, t.end, t.text)
         if t.value and t.datatype in _TIME_TYPES:
             yield q(node, KG.timeValue, Literal(t.value, datatype=_TIME_TYPES[t.datatype]))
         if t.interval_start:
@@ -160,7 +162,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
         node = iris.fragment(a.doc_id, "quantity", v.start, v.end)
         quantity_at[(v.start, v.end)] = node
         yield q(node, RDF.type, KG.Quantity)
-        yield from _span(q, node, a.doc_id, doc, iris, v.sentence, v.start, v.end, v.text)
+        yield from _span(q, node, doc, sentence_node, v.sentence, v.start, v.end, v.text)
         yield q(node, KG.quantityKind, Literal(v.kind))
         if v.value is not None:
             yield q(node, SCHEMA.value, double(v.value))
@@ -184,7 +186,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
             phrases.add(node)
             pending.append(q(node, RDF.type, KG.Phrase))
             pending.append(q(node, RDFS.label, _en(arg.text)))
-            pending.extend(_span(q, node, a.doc_id, doc, iris, sentence, arg.start, arg.end, arg.text))
+            pending.extend(_span(q, node, doc, sentence_node, sentence, arg.start, arg.end, arg.text))
             for (qs, qe), qnode in quantity_at.items():
                 if arg.start <= qs and qe <= arg.end:
                     pending.append(q(node, KG.quantity, qnode))
@@ -192,7 +194,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
 
     def evidence(node, sentence, start, end, confidence, negated, asserted, modality, speaker, build=build):
         yield q(node, KG.document, doc)
-        yield q(node, KG.sentence, iris.sentence(a.doc_id, sentence))
+        yield q(node, KG.sentence, sentence_node[sentence])
         yield q(node, NIF.beginIndex, _int(start))
         yield q(node, NIF.endIndex, _int(end))
         yield q(node, KG.confidence, double(confidence))
@@ -263,6 +265,9 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
                             ev.modality, ev.attributed_to)
 
 
+    # -- the commit marker, last: a graph with it is complete
+    yield q(doc, KG.contentHash, Literal(content_hash(a.text)))
+
 def is_mapped(r) -> bool:
     """A relation goes into the graph when it has an object and at least one entity end."""
     return r.object is not None and (r.subject.entity is not None or r.object.entity is not None)
@@ -271,10 +276,10 @@ def is_mapped(r) -> bool:
 _TIME_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
 
 
-def _span(q, node, doc_id, doc, iris, sentence, start, end, text):
+def _span(q, node, doc, sentence_node, sentence, start, end, text):
     """The text position of a node: document, sentence, offsets and the text itself."""
     yield q(node, KG.document, doc)
-    yield q(node, KG.sentence, iris.sentence(doc_id, sentence))
+    yield q(node, KG.sentence, sentence_node[sentence])
     yield q(node, NIF.beginIndex, _int(start))
     yield q(node, NIF.endIndex, _int(end))
     yield q(node, NIF.anchorOf, Literal(text))

@@ -7,6 +7,7 @@ marker (left by a crash mid-write) are removed.
 """
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -58,25 +59,37 @@ class GraphStore:
         """Replace each document graph with the given quads; return quads written.
 
         Content first, markers last: an interruption leaves no graph that looks
-        complete but is not.
+        complete but is not. :func:`kg.rdf.mapping.extraction_quads` puts a
+        document's marker (its ``kg:contentHash`` triple) last, so a list that
+        ends with its marker is split without a scan; any other list is scanned.
+        ``bulk`` loads the content with pyoxigraph's bulk loader (fast, and it
+        runs without the GIL) instead of one transaction.
         """
         for graph in graphs:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
-        content: list[ox.Quad] = []
+        content: list[list[ox.Quad]] = []
         markers: list[ox.Quad] = []
         for quads in graphs.values():
-            for quad in quads:
-                (markers if quad.predicate == KG.contentHash else content).append(quad)
+            if quads and quads[-1].predicate == KG.contentHash:
+                content.append(quads[:-1])
+                markers.append(quads[-1])
+            else:
+                content.append([q for q in quads if q.predicate != KG.contentHash])
+                markers.extend(q for q in quads if q.predicate == KG.contentHash)
+        written = sum(map(len, content)) + len(markers)
         try:
             if bulk:
-                self._store.bulk_extend(content)
+                # fed bytes, the bulk loader works without the GIL (bulk_extend,
+                # fed Python quads, holds it), so parsing goes on meanwhile
+                nquads = ox.serialize(itertools.chain.from_iterable(content), format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
             else:
-                self._store.extend(content)
+                self._store.extend(itertools.chain.from_iterable(content))
             self._store.extend(markers)
         except OSError as exc:
             raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
-        return len(content) + len(markers)
+        return written
 
     def remove_document(self, graph: ox.NamedNode) -> bool:
         if not self._store.contains_named_graph(graph):
