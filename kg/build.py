@@ -19,7 +19,11 @@ from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import content_hash, extraction_quads, is_mapped, now_literal
 from kg.store import GraphStore
 
-DEFAULT_BATCH = 32  # documents per store transaction (and per flush)
+DEFAULT_BATCH = 32  # documents per store write (and per flush)
+# Quads per store write at most (a batch ends early when its documents reach
+# this): the bulk loader's working memory grows with the batch, so a budget in
+# quads keeps the peak flat when long articles come in a row.
+BATCH_QUADS = 25_000
 # Characters of text per spaCy batch when parsing in this process. spaCy's
 # working memory grows with the text in a batch, so a batch of a fixed number
 # of documents costs more memory the longer the articles it happens to meet;
@@ -199,7 +203,8 @@ def build(
     """Add articles to ``store``, replacing any earlier version of each document.
 
     Documents whose text is unchanged since the last build are skipped (unless
-    ``force``). Each batch of ``batch_docs`` documents is written as a unit.
+    ``force``). Documents are written in batches of at most ``batch_docs``
+    documents, ended early at :data:`BATCH_QUADS` quads.
     ``engine="dask"`` runs the NLP and mapping on the Dask cluster at
     ``scheduler`` (see :mod:`kg.engine`); the store is written here either way.
     Batches are written by a :class:`StoreWriter` thread while the next batch
@@ -253,9 +258,11 @@ def build(
 
     with StoreWriter(store, bulk=bulk) as writer:
         pending: dict = {}
+        pending_quads = 0
         added: set[str] = set()  # documents new to the store
         for doc in mapped:
             pending[doc.graph] = doc.quads
+            pending_quads += len(doc.quads)
             if doc.graph.value not in in_store:
                 added.add(doc.graph.value)
             report.documents += 1
@@ -265,9 +272,9 @@ def build(
             report.words += doc.words
             if progress:
                 progress(1)
-            if len(pending) >= batch_docs:
+            if len(pending) >= batch_docs or pending_quads >= BATCH_QUADS:
                 writer.submit(pending)
-                pending = {}
+                pending, pending_quads = {}, 0
         if pending:
             writer.submit(pending)
     report.triples = writer.written

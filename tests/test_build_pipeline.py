@@ -176,3 +176,13 @@ def test_summary_counts_documents_in_the_store_across_builds(tmp_path, nlp):
         assert (report.documents, report.unchanged, report.store_documents) == (2, 1, 4)
         assert len(store.document_hashes()) == 4
         assert "4 documents in store" in report.summary()
+
+
+def test_importing_the_build_does_not_import_spacy():
+    # a re-run of a finished build never needs the model; importing spaCy alone takes a second
+    import subprocess
+    import sys
+
+    code = "import sys, kg.build, kg.cli; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LOWER, POS
-
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -40,6 +38,8 @@ def columns(doc: Doc) -> Columns:
     """The columns of ``doc``, computed on first use and kept while ``doc`` lives."""
     cols = _CACHE.get(doc)
     if cols is None:
+        from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LOWER, POS  # here: importing kg must not import spaCy
+
         strings = doc.vocab.strings
         lower, pos, dep, space, punct = (col.tolist() for col in doc.to_array([LOWER, POS, DEP, IS_SPACE, IS_PUNCT]).T) \
             if len(doc) else ([], [], [], [], [])
