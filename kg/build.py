@@ -99,8 +99,9 @@ class StoreWriter:
 
     pyoxigraph's bulk loader (and its transactional ``extend``) release the
     GIL while RocksDB works, so the write of one batch runs on another core
-    while the next batch is parsed. Batches are written in the order submitted; at most one
-    waits while another is written, so memory stays bounded. The store is
+    while the next batch is parsed. Batches are written in the order
+    submitted; at most one waits while another is written, so memory stays
+    bounded. The store is
     flushed after every batch, which keeps RocksDB's memtables from growing
     with the corpus. An error in the writer is raised from the next
     :meth:`submit` or from leaving the ``with`` block; leaving it, normally or

@@ -172,7 +172,7 @@ def document_events(doc: Doc, analysis: list[list[Clause]], linker: Linker) -> t
             cls = LEXICON.get(cols.lower[i]) or (LEXICON.get(token.lemma_.lower()) if cols.pos[i] == "NOUN" else None)
             if cls is None:
                 continue
-            if token.pos_ == "PROPN" and not token.ent_type_ in {"LAW", "EVENT", ""}:
+            if cols.pos[i] == "PROPN" and token.ent_type_ not in {"LAW", "EVENT", ""}:
                 continue
             item = _nominal_event(token, cls, index, governing, linker)
             if item is not None:
