@@ -45,7 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDR",
                    help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster")
     p.add_argument("--batch-docs", type=int, default=None, metavar="N",
-                   help="documents written to the store per transaction (default 32)")
+                   help="documents written to the store per batch (default 32; a batch also ends at 25,000 quads)")
     p.add_argument("--max-chars", type=int, default=None, metavar="N",
                    help="skip documents longer than N characters (default 1,000,000)")
 

@@ -264,9 +264,21 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
         yield from evidence(node, ev.sentence, ev.start, ev.end, ev.confidence, ev.negated, ev.asserted,
                             ev.modality, ev.attributed_to)
 
-
     # -- the commit marker, last: a graph with it is complete
     yield q(doc, KG.contentHash, Literal(content_hash(a.text)))
+
+
+def split_markers(quads: list[Quad]) -> tuple[list[Quad], list[Quad]]:
+    """A document's quads as (content, commit markers).
+
+    :func:`extraction_quads` puts the marker last, so its lists are split
+    without looking at every quad; any other list is scanned.
+    """
+    if quads and quads[-1].predicate == KG.contentHash:
+        return quads[:-1], quads[-1:]
+    return ([q for q in quads if q.predicate != KG.contentHash],
+            [q for q in quads if q.predicate == KG.contentHash])
+
 
 def is_mapped(r) -> bool:
     """A relation goes into the graph when it has an object and at least one entity end."""

@@ -14,7 +14,8 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.rdf.terms import KG, KG_NAMESPACE
+from kg.rdf.mapping import split_markers
+from kg.rdf.terms import KG_NAMESPACE
 
 _HASHES = "SELECT ?g ?hash WHERE { GRAPH ?g { ?g kg:contentHash ?hash } }"
 
@@ -59,9 +60,7 @@ class GraphStore:
         """Replace each document graph with the given quads; return quads written.
 
         Content first, markers last: an interruption leaves no graph that looks
-        complete but is not. :func:`kg.rdf.mapping.extraction_quads` puts a
-        document's marker (its ``kg:contentHash`` triple) last, so a list that
-        ends with its marker is split without a scan; any other list is scanned.
+        complete but is not (see :func:`kg.rdf.mapping.split_markers`).
         ``bulk`` loads the content with pyoxigraph's bulk loader (fast, and it
         runs without the GIL) instead of one transaction.
         """
@@ -71,12 +70,9 @@ class GraphStore:
         content: list[list[ox.Quad]] = []
         markers: list[ox.Quad] = []
         for quads in graphs.values():
-            if quads and quads[-1].predicate == KG.contentHash:
-                content.append(quads[:-1])
-                markers.append(quads[-1])
-            else:
-                content.append([q for q in quads if q.predicate != KG.contentHash])
-                markers.extend(q for q in quads if q.predicate == KG.contentHash)
+            document, marker = split_markers(quads)
+            content.append(document)
+            markers.extend(marker)
         written = sum(map(len, content)) + len(markers)
         try:
             if bulk:

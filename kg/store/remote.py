@@ -33,6 +33,7 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import QueryError, StoreError
+from kg.rdf.mapping import split_markers
 from kg.rdf.terms import KG, KG_NAMESPACE
 
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for a connection or for the next bytes of an answer
@@ -152,14 +153,12 @@ class RemoteStore:
         self._writable("write documents")
         written = 0
         for graph, quads in graphs.items():
-            content: list[ox.Triple] = []
-            markers: list[ox.Triple] = []
             for quad in quads:
                 if quad.graph_name != graph:
                     raise StoreError(f"a quad for document graph <{graph.value}> is in graph "
                                      f"{quad.graph_name}; this is a bug in the RDF mapping")
-                (markers if quad.predicate == KG.contentHash else content).append(quad.triple)
-            body = ox.serialize(content + markers, format=ox.RdfFormat.N_TRIPLES)  # marker last
+            content, markers = split_markers(quads)
+            body = ox.serialize((q.triple for q in content + markers), format=ox.RdfFormat.N_TRIPLES)  # marker last
             self._request("PUT", self.gsp_endpoint, what=f"writing document graph <{graph.value}>",
                           params={"graph": graph.value}, data=body,
                           headers={"Content-Type": _N_TRIPLES})
