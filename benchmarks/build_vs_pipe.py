@@ -22,6 +22,11 @@ the bare pipeline in those batches, so the last ratio is kg's own overhead on
 top of exactly the parsing it does, and its CPU time is split into the
 parsing thread's and all threads' (the store writer's and RocksDB's). Words are counted the same way on all
 sides (tokens that are neither space nor punctuation).
+
+Both bare sides run the model as spaCy loads it, its lemmatizer over every
+token; kg's pipeline disables the lemmatizer and asks the same lemmatizer for
+the lemmas of just the tokens its rules read (`kg.nlp.lemmas`), with the same
+results. The components each side runs are printed.
 """
 from __future__ import annotations
 
@@ -107,6 +112,8 @@ def main() -> None:
     pipe_wps = words / sides["pipe"]
     build_wps = words / sides["build"]
     print(f"articles: {len(articles)}  words: {words:,}  jobs: {args.jobs}  chunks of {args.chunk}")
+    print(f"components, bare: {', '.join(nlp.pipe_names)}; kg build: {', '.join(load_pipeline().pipe_names)} "
+          "(lemmas on demand)")
     print(f"bare nlp.pipe           : {sides['pipe']:7.2f} s  {pipe_wps:10,.0f} words/s")
     if args.jobs == 1:
         print(f"nlp.pipe in kg's batches: {sides['pipe_kg_batches']:7.2f} s  "

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from kg.extract.columns import columns
 from kg.extract.inflect import past_tense
+from kg.nlp.lemmas import lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -117,7 +118,7 @@ class Clause:
 
     @property
     def is_reporting(self) -> bool:
-        return self.head.lemma_ in REPORTING and any(c.role in {"ccomp", "quote"} for c in self.complements)
+        return lemma(self.head) in REPORTING and any(c.role in {"ccomp", "quote"} for c in self.complements)
 
 
 # -- finding clauses ---------------------------------------------------------
@@ -172,7 +173,7 @@ def _continues_chain(token: Token) -> bool:
     head = token.head
     if head.i == token.i or _own_subjects(token):
         return False
-    if dep == "acomp" and token.pos_ == "ADJ" and head.lemma_ == "be":
+    if dep == "acomp" and token.pos_ == "ADJ" and lemma(head) == "be":
         # "was able to control": the adjective links the copula to its verb
         return any(c.dep_ == "xcomp" and c.pos_ == "VERB" and _has_to(c) for c in token.children)
     if head.pos_ == "ADJ" and token.dep_ == "xcomp" and token.pos_ == "VERB":
@@ -182,7 +183,7 @@ def _continues_chain(token: Token) -> bool:
     if token.dep_ == "xcomp" and token.pos_ in {"VERB", "AUX"}:
         # object control ("urged him to go") is a separate clause about the object
         return not any(c.dep_ in {"dobj"} for c in head.children if c.i < token.i)
-    if token.dep_ == "advcl" and token.pos_ == "VERB" and _has_to(token) and head.lemma_ != "be":
+    if token.dep_ == "advcl" and token.pos_ == "VERB" and _has_to(token) and lemma(head) != "be":
         # purpose right after the verb: "work together to fight", not "bolster cooperation to tackle"
         between = head.doc[head.i + 1:token.left_edge.i]
         return all(t.head.i == head.i and t.dep_ in {"advmod", "prt"} for t in between)
@@ -204,7 +205,7 @@ def verb_chain(verb: Token) -> list[Token]:
 
 def _clause(head: Token, chain: list[Token]) -> Clause:
     last = chain[-1]
-    kind = "copula" if last.lemma_ == "be" and last.pos_ == "AUX" else "verb"
+    kind = "copula" if lemma(last) == "be" and last.pos_ == "AUX" else "verb"
     subjects, source = _subjects_of(head)
     if head.dep_ == "acl" and source == "modified":
         kind = "participle"
@@ -226,8 +227,8 @@ def _clause(head: Token, chain: list[Token]) -> Clause:
     passive = any(w.dep_ == "auxpass" for w in words) or (kind == "participle" and head.tag_ == "VBN") \
         or any(s.dep_ in {"nsubjpass", "csubjpass"} for s in _own_subjects(head))
     modality = next((MODALS[w.lower_] for w in words if w.tag_ == "MD" and w.lower_ in MODALS), None)
-    if modality is None and len(chain) > 1 and chain[0].lemma_ in INTENT_VERBS:
-        modality = past_tense(chain[0].lemma_) + " to"
+    if modality is None and len(chain) > 1 and lemma(chain[0]) in INTENT_VERBS:
+        modality = past_tense(lemma(chain[0])) + " to"
     if _is_conditional(head):
         modality = "if"
     elif head.dep_ == "advcl" and _has_to(head):
@@ -307,7 +308,7 @@ def _complements(head: Token, chain: list[Token], kind: str) -> list[Complement]
         for child in v.children:
             dep = child.dep_
             if child.i < v.i and dep not in {"prep", "npadvmod", "agent"} \
-                    and not (dep == "ccomp" and v.lemma_ in REPORTING):
+                    and not (dep == "ccomp" and lemma(v) in REPORTING):
                 continue  # left of the verb only preposed adjuncts and reported content count
             if dep in CORE_OBJECT_DEPS:
                 if not final and dep not in {"dobj", "dative"}:
@@ -330,7 +331,7 @@ def _complements(head: Token, chain: list[Token], kind: str) -> list[Complement]
                 out.append(Complement(child, "time"))
     if head.dep_ == "relcl":
         out = _fill_antecedent(head, out)
-    if head.lemma_ in REPORTING and not any(c.role == "ccomp" for c in out):
+    if lemma(head) in REPORTING and not any(c.role == "ccomp" for c in out):
         # "The specialists, a trader said, were livid": the content governs the reporting verb
         if head.dep_ in {"parataxis", "ccomp"} and head.head.pos_ in {"VERB", "AUX"}:
             out.append(Complement(head.head, "quote"))
@@ -339,8 +340,8 @@ def _complements(head: Token, chain: list[Token], kind: str) -> list[Complement]
     extra = []
     for comp in out:
         noun = comp.head
-        if comp.role == "dobj" and (noun.lower_ in RELATIONAL_NOUNS or noun.lemma_ in RELATIONAL_NOUNS
-                                    or chain[-1].lemma_ in LIGHT_VERBS):
+        if comp.role == "dobj" and (noun.lower_ in RELATIONAL_NOUNS or lemma(noun) in RELATIONAL_NOUNS
+                                    or lemma(chain[-1]) in LIGHT_VERBS):
             for prep, pobj in _preps_within(noun):
                 extra.append(Complement(pobj, "via", prep=prep, via=(noun, prep)))
         elif comp.role == "attr" and kind == "copula" and noun.pos_ == "NOUN":
@@ -407,11 +408,11 @@ def _reporting_head(verb: Token) -> Token | None:
     head = verb
     while head.dep_ == "conj":
         head = head.head
-    if head.dep_ in {"ccomp", "parataxis"} and head.head.lemma_ in REPORTING:
+    if head.dep_ in {"ccomp", "parataxis"} and lemma(head.head) in REPORTING:
         return head.head
     # "The UK will enter talks, the government said": the reporting verb hangs off the content
     for child in head.children:
-        if child.dep_ in {"parataxis", "ccomp"} and child.lemma_ in REPORTING and child.i > head.i \
+        if child.dep_ in {"parataxis", "ccomp"} and lemma(child) in REPORTING and child.i > head.i \
                 and not any(c.dep_ == "ccomp" for c in child.children):
             return child
     return None

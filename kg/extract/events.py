@@ -41,6 +41,7 @@ from kg.extract.columns import columns
 from kg.extract.inflect import past_tense
 from kg.extract.model import Argument, Event, Relation
 from kg.extract.relations import Linker
+from kg.nlp.lemmas import lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -169,7 +170,7 @@ def document_events(doc: Doc, analysis: list[list[Clause]], linker: Linker) -> t
             if cols.pos[i] not in {"NOUN", "PROPN"} or cols.dep[i] == "compound":
                 continue
             token = doc[i]
-            cls = LEXICON.get(cols.lower[i]) or (LEXICON.get(token.lemma_.lower()) if cols.pos[i] == "NOUN" else None)
+            cls = LEXICON.get(cols.lower[i]) or (LEXICON.get(lemma(token).lower()) if cols.pos[i] == "NOUN" else None)
             if cls is None:
                 continue
             if cols.pos[i] == "PROPN" and token.ent_type_ not in {"LAW", "EVENT", ""}:
@@ -235,7 +236,7 @@ def _nominal_event(noun: Token, cls: EventClass, index: int, governing: dict[int
     _read_modifiers(slots)
     _read_prepositions(slots)
     _read_clause(slots, governing)
-    if cls.kind == "statement" and noun.dep_ == "nsubj" and noun.head.lemma_ in REPORTING:
+    if cls.kind == "statement" and noun.dep_ == "nsubj" and lemma(noun.head) in REPORTING:
         return None  # "A joint statement said ...": the reporting verb gives the event
     if not slots.actors and slots.place is None and (
             slots.topic is None or cls.kind not in {"agreement", "talks", "meeting"}):
@@ -284,7 +285,7 @@ def _read_prepositions(slots: _Slots) -> None:
     for child in noun.children:  # "talks to access data", "a deal to share information"
         if child.dep_ in {"acl", "relcl"} and any(a.lower_ == "to" and a.dep_ == "aux" for a in child.children):
             slots.topic = _phrase(child, whole=True)
-            slots.topic_verb = slots.topic_verb or (child.lemma_ if child.lemma_ not in GENERAL_VERBS else None)
+            slots.topic_verb = slots.topic_verb or (lemma(child) if lemma(child) not in GENERAL_VERBS else None)
 
 
 def _read_clause(slots: _Slots, governing: dict[int, Clause]) -> None:
@@ -294,7 +295,7 @@ def _read_clause(slots: _Slots, governing: dict[int, Clause]) -> None:
     if noun.dep_ in {"dobj", "attr"} and head.i in governing:
         # "the UK will enter talks with the EU": the subject of the support verb takes part
         slots.clause = governing[head.i]
-        if head.lemma_ in SUPPORT_VERBS or noun.lower_ in {"talks", "trip", "visit"}:
+        if lemma(head) in SUPPORT_VERBS or noun.lower_ in {"talks", "trip", "visit"}:
             slots.supported = True
             for subj in slots.clause.subjects:
                 slots.add_actor(subj)
@@ -339,7 +340,7 @@ def _found(slots: _Slots, index: int) -> _Found:
     event = Event(
         kind=slots.cls.kind,
         trigger=noun.text,
-        lemma=noun.lemma_.lower(),
+        lemma=lemma(noun).lower(),
         cameo=slots.cls.cameo,
         cameo_label=CAMEO.get(slots.cls.cameo) if slots.cls.cameo else None,
         sentence=index,
@@ -369,7 +370,7 @@ def _phrase(token: Token, *, whole: bool = False) -> list[Token]:
 def _verb_of(token: Token) -> str | None:
     """The action a topic phrase names: "on sharing data" -> share, "on data sharing" -> share."""
     if token.pos_ == "VERB":
-        return token.lemma_ if token.lemma_ not in GENERAL_VERBS else None
+        return lemma(token) if lemma(token) not in GENERAL_VERBS else None
     return VERBAL_NOUNS.get(token.lower_)
 
 
@@ -380,12 +381,12 @@ def _clause_topic(clause: Clause) -> tuple[str | None, list[Token] | None]:
     -> ("share", "sharing operational information").
     """
     for v in clause.chain:
-        if v.lemma_ not in GENERAL_VERBS and v.i != clause.chain[0].i:
-            return v.lemma_, None
+        if lemma(v) not in GENERAL_VERBS and v.i != clause.chain[0].i:
+            return lemma(v), None
     for comp in clause.complements:
         head = comp.head
-        if head.pos_ == "VERB" and head.lemma_ not in GENERAL_VERBS:
-            return head.lemma_, _phrase(head, whole=True)
+        if head.pos_ == "VERB" and lemma(head) not in GENERAL_VERBS:
+            return lemma(head), _phrase(head, whole=True)
         verb = VERBAL_NOUNS.get(head.lower_)
         if verb:
             return verb, argument_tokens(head)
@@ -418,7 +419,7 @@ def _statement_event(clause: Clause, index: int, linker: Linker) -> _Found:
             participants += (linker.argument(tokens, keys[0] if len(keys) == 1 else None, "speaker"),)
     text = verb.doc[words[0].i:words[-1].i + 1].text if words else None
     event = Event(
-        kind="statement", trigger=verb.text, lemma=verb.lemma_, cameo="01", cameo_label=CAMEO["01"],
+        kind="statement", trigger=verb.text, lemma=lemma(verb), cameo="01", cameo_label=CAMEO["01"],
         sentence=index, start=linker.offset + verb.idx, end=linker.offset + verb.idx + len(verb),
         participants=participants, text=text,
         confidence=round(clause_confidence(clause) + (0.1 if any(k for _, k in actors) else -0.1), 3),
@@ -467,12 +468,12 @@ def _event_relations(item: _Found, linker: Linker) -> Iterator[Relation]:
         for other in distinct[1:]:
             yield _relation(item, linker, distinct[0], other, key, label)
     elif event.kind in {"visit", "movement"} and distinct and item.destination and len(item.destination[1]) == 1:
-        lemma = event.lemma
+        noun = event.lemma
         if event.kind == "visit":
-            key, label = ("make_trip_to", "made a trip to") if lemma == "trip" else \
-                         ("visit", "visited") if lemma == "visit" else (f"make_{lemma}_to", f"made a {lemma} to")
+            key, label = ("make_trip_to", "made a trip to") if noun == "trip" else \
+                         ("visit", "visited") if noun == "visit" else (f"make_{noun}_to", f"made a {noun} to")
         else:
-            cls = LEXICON.get(event.trigger.lower()) or LEXICON.get(lemma)
+            cls = LEXICON.get(event.trigger.lower()) or LEXICON.get(noun)
             if cls is None or cls.verb is None:
                 return
             key = "_".join(filter(None, [cls.verb, cls.prep]))

@@ -38,6 +38,7 @@ from kg.extract.clauses import (
 )
 from kg.extract.inflect import past_participle, past_tense
 from kg.extract.model import Argument, Relation
+from kg.nlp.lemmas import lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -79,18 +80,18 @@ def predicate_key(words: Sequence[Token], *, passive: bool = False) -> tuple[str
     first_verb = True
     for t in content:
         if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"prt"}:
-            lemma = t.lemma_.lower()
-            key_words.append(lemma)
+            base = lemma(t).lower()
+            key_words.append(base)
             if first_verb and passive and t.tag_ == "VBN":
                 key_words.insert(len(key_words) - 1, "be")
-                label_words.extend(["was", past_participle(lemma)])
+                label_words.extend(["was", past_participle(base)])
             elif first_verb:
-                label_words.append("is" if lemma == "be" else past_tense(lemma))
+                label_words.append("is" if base == "be" else past_tense(base))
             else:
-                label_words.append(lemma)
+                label_words.append(base)
             first_verb = False
         else:
-            key_words.append(t.lemma_.lower() if t.pos_ == "NOUN" else t.lower_)
+            key_words.append(lemma(t).lower() if t.pos_ == "NOUN" else t.lower_)
             label_words.append(t.lower_ if t.pos_ != "PROPN" else t.text)
             det = _determiner(t)
             if det is not None and t.pos_ == "NOUN":
@@ -132,7 +133,7 @@ class Linker:
         if lower in PERSONAL:
             resolved = speaker_key or self.person_before(token.i)
             return [resolved] if resolved else []
-        if token.lemma_.lower() in METONYMS or lower in METONYMS:
+        if lemma(token).lower() in METONYMS or lower in METONYMS:
             owners = {self.entity_at(c.i) for c in token.children
                       if c.dep_ in {"compound", "poss", "nmod", "amod"} and c.i < token.i}
             owners.discard(None)

@@ -59,7 +59,57 @@ def _load(name: str) -> Language:
             )
     from kg.nlp.gazetteer import add_gazetteer
 
-    return add_gazetteer(nlp)
+    return lemmatize_on_demand(add_gazetteer(nlp))
+
+
+# Components that do not read lemmas: a lemmatizer followed only by these can
+# be left to run on demand (see kg.nlp.lemmas).
+_LEMMA_BLIND = {"ner", "parser", "beam_ner", "beam_parser", "tagger", "senter", "morphologizer",
+                "tok2vec", "transformer", "kg_gazetteer"}
+
+
+def lemmatize_on_demand(nlp: Language) -> Language:
+    """Disable a rule or lookup ``Lemmatizer`` in ``nlp`` and register it with
+    :mod:`kg.nlp.lemmas`, so that only the tokens the extraction rules read
+    are lemmatized. Left alone when a later component might read lemmas, or
+    the lemmatizer is a trained one; returns ``nlp``."""
+    from spacy.pipeline import Lemmatizer
+
+    from kg.nlp.lemmas import register_lemmatizer
+
+    names = nlp.pipe_names
+    for k, (name, component) in enumerate(nlp.pipeline):
+        if not isinstance(component, Lemmatizer) or component.mode not in ("rule", "lookup"):
+            continue
+        if any(nlp.get_pipe_meta(later).factory not in _LEMMA_BLIND for later in names[k + 1:]):
+            break
+        component._validate_tables()
+        register_lemmatizer(nlp.vocab, _indexed_copy(component).lemmatize)
+        nlp.disable_pipe(name)
+        break
+    return nlp
+
+
+def _indexed_copy(lemmatizer):
+    """A copy of a spaCy ``Lemmatizer`` whose ``lemma_index`` lists are sets.
+
+    The rule lemmatizer tests ``form in index`` against word lists of up to
+    57,000 entries, a linear scan costing ~150 µs per new word; a set gives
+    the same answers at once. The pipeline's own component is left as loaded.
+    """
+    import copy
+
+    from spacy.lookups import Lookups
+
+    lookups = Lookups()
+    for name in lemmatizer.lookups.tables:
+        table, own = lemmatizer.lookups.get_table(name), lookups.add_table(name)
+        for key, value in table.items():
+            own[key] = frozenset(value) if name == "lemma_index" else value
+    fast = copy.copy(lemmatizer)
+    fast.lookups, fast.cache = lookups, {}
+    fast.lemmatize = getattr(fast, f"{fast.mode}_lemmatize")
+    return fast
 
 
 def model_id(nlp: Language) -> str:
