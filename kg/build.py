@@ -5,7 +5,7 @@ import itertools
 import time
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from pyoxigraph import NamedNode
 
@@ -19,6 +19,8 @@ from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import content_hash, extraction_quads, is_mapped, now_literal
 from kg.store import GraphStore
 
+T = TypeVar("T")
+
 DEFAULT_BATCH = 32  # documents per store write (and per flush)
 # Quads per store write at most (a batch ends early when its documents reach
 # this): the bulk loader's working memory grows with the batch, so a budget in
@@ -29,6 +31,10 @@ BATCH_QUADS = 25_000
 # of documents costs more memory the longer the articles it happens to meet;
 # a budget in characters keeps the peak flat however long the articles get.
 PARSE_BATCH_CHARS = 30_000
+# Parsed documents the parsing thread may hold ready for the extraction (see
+# in_background); each holds its token vectors, ~0.3 MB for a long article.
+PARSE_AHEAD = 16
+STOP_WAIT = 30.0  # seconds to wait for a background thread to stop
 
 
 @dataclass
@@ -71,12 +77,67 @@ def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_siz
     prepared = ((a.text[a.body_start:a.body_end], a) for a in map(read_anatomy, articles))
     if jobs > 1:
         parsed = nlp.pipe(prepared, as_tuples=True, n_process=jobs, batch_size=batch_size)
-        for doc, article in parsed:
-            yield extract(doc, article)
-        return
-    for batch in batched_by_chars(prepared, batch_chars):
-        for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
-            yield extract(doc, article)
+    else:
+        # Parsing runs in a thread of its own, a few documents ahead of the
+        # extraction here: spaCy's models release the GIL for much of their
+        # work, so the extraction (and the caller's mapping) mostly runs
+        # beside the parse instead of after it.
+        parsed = in_background(pair for batch in batched_by_chars(prepared, batch_chars)
+                               for pair in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
+    for doc, article in parsed:
+        yield extract(doc, article)
+
+
+_END = object()
+
+
+def in_background(items: Iterable[T], *, ahead: int = PARSE_AHEAD, name: str = "kg-parser") -> Iterator[T]:
+    """Yield ``items``, iterated in a background thread at most ``ahead`` items
+    ahead of the consumer, in their order.
+
+    An exception raised while iterating is raised here. Closing the generator
+    (or an error in the consumer) stops the thread before the next item; it
+    is then waited for, up to :data:`STOP_WAIT` seconds (a thread blocked on
+    input that never comes is left behind as a daemon).
+    """
+    import queue
+    import threading
+
+    handoff: queue.Queue = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, _END))
+        except BaseException as exc:  # handed to the consumer
+            put((False, exc))
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = handoff.get()
+            if ok:
+                yield item
+            elif item is _END:
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
+        thread.join(STOP_WAIT)
 
 
 def batched_by_chars(items: Iterable[tuple[str, object]], budget: int) -> Iterator[list[tuple[str, object]]]:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.build import StoreWriter, batched_by_chars, build, parse_articles
+from kg.build import StoreWriter, batched_by_chars, build, in_background, parse_articles
 from kg.errors import StoreError
 from kg.extract.model import Article
 from kg.store import GraphStore
@@ -23,6 +23,82 @@ def test_batches_keep_order_and_respect_the_budget(texts, budget):
         assert batch
         # a batch is over budget only when it is one text longer than the budget
         assert sum(len(t) for t, _ in batch) <= budget or len(batch) == 1
+
+
+@given(st.lists(st.integers(), max_size=50), st.integers(min_value=1, max_value=5))
+def test_background_iteration_keeps_every_item_in_order(items, ahead):
+    assert list(in_background(iter(items), ahead=ahead)) == items
+
+
+def test_background_iteration_runs_in_another_thread_and_stays_close_ahead():
+    produced: list[int] = []
+    threads: set[str] = set()
+
+    def numbers():
+        for i in range(100):
+            threads.add(threading.current_thread().name)
+            produced.append(i)
+            yield i
+
+    consumed = 0
+    for i in in_background(numbers(), ahead=3, name="kg-test-producer"):
+        consumed += 1
+        # the queue holds at most 3, one more may be waiting to be put
+        assert len(produced) - consumed <= 3 + 1
+    assert consumed == 100
+    assert threads == {"kg-test-producer"}
+
+
+def test_an_error_while_iterating_reaches_the_consumer_after_the_items_before_it():
+    def failing():
+        yield 1
+        yield 2
+        raise StoreError("input /data/news.jsonl line 3: not JSON")
+
+    got = []
+    with pytest.raises(StoreError, match="line 3"):
+        for item in in_background(failing()):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_stopping_early_stops_the_background_thread():
+    produced: list[int] = []
+
+    def endless():
+        i = 0
+        while True:
+            produced.append(i)
+            yield i
+            i += 1
+
+    stream = in_background(endless(), ahead=2, name="kg-test-endless")
+    assert [next(stream) for _ in range(5)] == [0, 1, 2, 3, 4]
+    stream.close()
+    assert not any(t.name == "kg-test-endless" for t in threading.enumerate())
+    assert len(produced) <= 5 + 2 + 1
+
+
+def test_parsing_runs_beside_the_extraction(nlp):
+    import kg.build
+
+    names = []
+    original = nlp.pipe
+
+    def pipe(*args, **kwargs):
+        names.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    articles = [Article(doc_id=f"d{i}", text=f"The UK and the EU signed deal number {i} in Brussels.")
+                for i in range(3)]
+    nlp.pipe = pipe
+    try:
+        extractions = list(kg.build.parse_articles(articles, nlp=nlp))
+    finally:
+        del nlp.pipe
+    assert names and set(names) == {"kg-parser"}
+    assert [x.article.doc_id for x in extractions] == ["d0", "d1", "d2"]
+    assert all(x.relations for x in extractions)
 
 
 def _graph(i: int) -> dict:
