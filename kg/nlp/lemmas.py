@@ -4,10 +4,12 @@ spaCy's ``lemmatizer`` component lemmatizes every token of every document; it
 is about 8% of ``en_core_web_sm``'s time, while the extraction rules read the
 lemma of a few verbs and nouns per sentence. So :func:`kg.nlp.load_pipeline`
 disables a rule or lookup ``Lemmatizer`` and registers it here, and the rules
-call :func:`lemma`, which asks the same lemmatizer for the same token when the
-lemma is first read and stores it on the token, as the component would have.
-The lemmas are the ones the component gives; a ``Doc`` lemmatized by the
-component (a user's own pipeline, a hand-built test ``Doc``) is read as it is.
+call :func:`lemma`, which asks the same lemmatizer for the same token, so the
+lemmas are the ones the component gives; a ``Doc`` lemmatized by the component
+(a user's own pipeline, a hand-built test ``Doc``) is read as it is. Nothing
+is written back to the ``Doc`` or its vocabulary: extraction runs in another
+thread than the parse (see :func:`kg.build.in_background`) and only reads
+what spaCy shares between documents.
 
 >>> import spacy
 >>> doc = spacy.blank("en")("Talks ended")
@@ -37,7 +39,7 @@ def register_lemmatizer(vocab: Vocab, lemmatize: Callable[[Token], list[str]]) -
 
 def lemma(token: Token) -> str:
     """The lemma of ``token``: set by the pipeline, else from the registered
-    lemmatizer (and kept on the token), else the lower-case form."""
+    lemmatizer, else the lower-case form."""
     value = token.lemma_
     if value:
         return value
@@ -51,5 +53,4 @@ def lemma(token: Token) -> str:
         if len(cache) >= CACHE_SIZE:
             cache.clear()
         value = cache[key] = lemmatize(token)[0]
-    token.lemma_ = value
     return value
