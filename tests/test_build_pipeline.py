@@ -262,3 +262,26 @@ def test_importing_the_build_does_not_import_spacy():
     code = "import sys, kg.build, kg.cli; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_two_processes_give_the_same_graph_as_one(nlp):
+    """--jobs 2 parses in spaCy's worker processes; lemmas are asked for here, on
+    Docs that came back from them, and must come out the same."""
+    from kg.rdf.namespace import PROV
+
+    docs = [Article(f"d{i}", text) for i, text in enumerate([
+        "The UK will enter talks with the EU, the government said. Keir Starmer visited Albania.",
+        "Albania signed a deal with the UK. Edi Rama met Keir Starmer in Tirana on Friday.",
+        "France and Germany urged the European Commission to act on migration.",
+        "Ministers were holding talks on Monday and agreed to share data with Brussels.",
+    ])]
+    one, two = GraphStore(None), GraphStore(None)
+    build(docs, one, jobs=1)
+    report = build(docs, two, jobs=2)
+    assert report.documents == 4 and report.relations > 0
+
+    def quads(store):
+        return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+
+    assert quads(one) == quads(two)
+    assert len(quads(one)) > 100
