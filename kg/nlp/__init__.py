@@ -83,7 +83,8 @@ def lemmatize_on_demand(nlp: Language) -> Language:
             continue
         if any(nlp.get_pipe_meta(later).factory not in _LEMMA_BLIND for later in names[k + 1:]):
             break
-        component._validate_tables()
+        if hasattr(component, "_validate_tables"):  # what the component checks on its first Doc
+            component._validate_tables()
         register_lemmatizer(nlp.vocab, _indexed_copy(component).lemmatize)
         nlp.disable_pipe(name)
         break
