@@ -57,12 +57,17 @@ class BuildReport:
 
     def summary(self) -> str:
         return (
-            f"{self.documents:,} documents ({self.unchanged:,} unchanged, skipped), "
-            f"{self.sentences:,} sentences, {self.entities:,} entities, "
-            f"{self.relations:,} relations, {self.triples:,} triples written; "
-            f"{self.store_documents:,} documents in store; "
-            f"{self.words:,} words in {self.seconds:.1f} s = {self.words_per_second:,.0f} words/s"
+            f"{_count(self.documents, 'document')} ({self.unchanged:,} unchanged, skipped), "
+            f"{_count(self.sentences, 'sentence')}, {_count(self.entities, 'entity', 'entities')}, "
+            f"{_count(self.relations, 'relation')}, {_count(self.triples, 'triple')} written; "
+            f"{_count(self.store_documents, 'document')} in store; "
+            f"{_count(self.words, 'word')} in {self.seconds:.1f} s = {self.words_per_second:,.0f} words/s"
         )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 document``, ``2 documents``, ``1,500 entities``."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_size: int = 32,

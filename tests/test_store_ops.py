@@ -33,7 +33,7 @@ def test_changed_document_replaces_its_graph(store, capsys):
     (docs / "b.txt").write_text("Edi Rama met Emmanuel Macron in Paris.")
     capsys.readouterr()
     assert main(["build", str(docs), "--store", str(path)]) == 0
-    assert "1 documents (1 unchanged" in capsys.readouterr().out
+    assert "1 document (1 unchanged" in capsys.readouterr().out
     found = labels(path)
     assert "Emmanuel Macron" in found and "Tirana" not in found
 
