@@ -52,3 +52,51 @@ def test_job_title_and_role(seed_graph):
         SELECT ?title ?of WHERE { ?p rdfs:label "Keir Starmer"@en ; schema:jobTitle ?title .
                                   OPTIONAL { ?p kg:roleOf/rdfs:label ?of } }""")
     assert found == [{"title": "Prime Minister", "of": "United Kingdom"}]
+
+
+def test_a_fact_read_twice_is_one_triple_and_two_statements(nlp):
+    """Two sentences saying the same thing: one direct triple, a statement for each,
+    and no quad mapped twice (the build reports the quads it maps)."""
+    from kg.build import map_extraction
+    from kg.extract import extract
+    from kg.extract.article import read_anatomy
+    from kg.extract.model import Article
+    from kg.rdf.iris import IriMinter
+    from kg.rdf.namespace import RDF
+    from kg.rdf.terms import KG
+
+    article = read_anatomy(Article("twice", "Keir Starmer visited Albania in May. "
+                                            "Later that year Keir Starmer visited Albania."))
+    doc = nlp(article.text[article.body_start:article.body_end])
+    mapped = map_extraction(extract(doc, article), IriMinter(), model="test", started=None)
+    assert len(mapped.quads) == len(set(mapped.quads))
+    iris = IriMinter()
+    visit = iris.relation("visit")
+    direct = [q for q in mapped.quads if q.predicate == visit]
+    assert len(direct) == 1
+    statements = {q.subject for q in mapped.quads if q.predicate == RDF.predicate and q.object == visit}
+    assert len(statements) == 2
+    assert all(any(q.subject == s and q.predicate == KG.sentence for q in mapped.quads) for s in statements)
+
+
+def test_an_event_names_each_participant_once():
+    """An event whose participants include one entity twice maps it as one participant."""
+    from kg.build import map_extraction
+    from kg.extract.model import Argument, Article, Entity, Event, Extraction, Mention, Sentence
+    from kg.rdf.iris import IriMinter
+    from kg.rdf.namespace import SCHEMA
+
+    text = "Wal-Mart said Wal-Mart's talks went well."
+    article = Article("walmart", text)
+    mentions = (Mention(text="Wal-Mart", start=0, end=8, sentence=0, label="ORG"),
+                Mention(text="Wal-Mart", start=14, end=22, sentence=0, label="ORG"))
+    entity = Entity(key="org:wal-mart", label="Wal-Mart", type="Organization", mentions=mentions)
+    event = Event(kind="talks", trigger="talks", lemma="talk", cameo=None, cameo_label=None, sentence=0,
+                  start=25, end=30, confidence=0.8,
+                  participants=(Argument(text="Wal-Mart", start=0, end=8, entity="org:wal-mart", role="speaker"),
+                                Argument(text="Wal-Mart", start=14, end=22, entity="org:wal-mart")))
+    x = Extraction(article=article, sentences=(Sentence(index=0, start=0, end=len(text), text=text),),
+                   entities=(entity,), relations=(), words=6, events=(event,))
+    quads = map_extraction(x, IriMinter(), model="test", started=None).quads
+    assert len(quads) == len(set(quads))
+    assert len([q for q in quads if q.predicate == SCHEMA.participant]) == 1

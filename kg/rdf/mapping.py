@@ -210,6 +210,7 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
     # -- relations: a direct triple when asserted, always a statement node.
     # A relation needs at least one entity end; the other may be a phrase.
     declared: set[str] = set()
+    direct: set[tuple] = set()  # the same fact read twice is one triple, two statements
     for r in x.relations:
         if not is_mapped(r):
             continue
@@ -223,7 +224,8 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
             yield q(pred, RDF.type, KG.RelationType)
             yield q(pred, RDF.type, OWL.ObjectProperty)
             yield q(pred, RDFS.label, _en(r.label))
-        if r.asserted:
+        if r.asserted and (subj, pred, obj) not in direct:
+            direct.add((subj, pred, obj))
             yield q(subj, pred, obj)
         st = iris.statement(a.doc_id, r.subject.entity or r.subject.text, r.predicate,
                             r.object.entity or r.object.text, r.start, r.end)
@@ -247,8 +249,9 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
             yield q(node, KG.cameoCode, Literal(ev.cameo))
         if ev.cameo_label:
             yield q(node, KG.cameoLabel, Literal(ev.cameo_label))
-        for p in ev.participants:
-            yield q(node, SCHEMA.participant, argument_node(p, ev.sentence))
+        # two mentions of one participant ("Wal-Mart ... Wal-Mart's") are one participant
+        for participant in dict.fromkeys(argument_node(p, ev.sentence) for p in ev.participants):
+            yield q(node, SCHEMA.participant, participant)
         if ev.topic is not None:
             yield q(node, SCHEMA.about, argument_node(ev.topic, ev.sentence))
         if ev.place is not None:
