@@ -285,7 +285,7 @@ def _read_prepositions(slots: _Slots) -> None:
     for child in noun.children:  # "talks to access data", "a deal to share information"
         if child.dep_ in {"acl", "relcl"} and any(a.lower_ == "to" and a.dep_ == "aux" for a in child.children):
             slots.topic = _phrase(child, whole=True)
-            slots.topic_verb = slots.topic_verb or (lemma(child) if lemma(child) not in GENERAL_VERBS else None)
+            slots.topic_verb = slots.topic_verb or _specific_verb(child)
 
 
 def _read_clause(slots: _Slots, governing: dict[int, Clause]) -> None:
@@ -367,10 +367,16 @@ def _phrase(token: Token, *, whole: bool = False) -> list[Token]:
     return argument_tokens(token)
 
 
+def _specific_verb(token: Token) -> str | None:
+    """The lemma of ``token``, unless it is one of the GENERAL_VERBS that name no action."""
+    base = lemma(token)
+    return base if base not in GENERAL_VERBS else None
+
+
 def _verb_of(token: Token) -> str | None:
     """The action a topic phrase names: "on sharing data" -> share, "on data sharing" -> share."""
     if token.pos_ == "VERB":
-        return lemma(token) if lemma(token) not in GENERAL_VERBS else None
+        return _specific_verb(token)
     return VERBAL_NOUNS.get(token.lower_)
 
 
@@ -380,13 +386,15 @@ def _clause_topic(clause: Clause) -> tuple[str | None, list[Token] | None]:
     "the UK-EU deal pledged to work together on sharing operational information"
     -> ("share", "sharing operational information").
     """
-    for v in clause.chain:
-        if lemma(v) not in GENERAL_VERBS and v.i != clause.chain[0].i:
-            return lemma(v), None
+    for v in clause.chain[1:]:
+        verb = _specific_verb(v)
+        if verb is not None:
+            return verb, None
     for comp in clause.complements:
         head = comp.head
-        if head.pos_ == "VERB" and lemma(head) not in GENERAL_VERBS:
-            return lemma(head), _phrase(head, whole=True)
+        verb = _specific_verb(head) if head.pos_ == "VERB" else None
+        if verb is not None:
+            return verb, _phrase(head, whole=True)
         verb = VERBAL_NOUNS.get(head.lower_)
         if verb:
             return verb, argument_tokens(head)
