@@ -31,6 +31,7 @@ demo: $(STAMP)
 	@echo "Exports written to $(DEMO_OUT)/"
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -17,7 +17,7 @@ Both sides parse the same texts (the story bodies `kg build` parses, which for
 the BBC corpus are the whole texts) with the same model and process count.
 "bare nlp.pipe" is spaCy's `nlp.pipe(texts, batch_size=32)`, the way most code
 calls it. With --jobs 1 kg batches by characters instead (see
-`kg.build.PARSE_BATCH_CHARS`); a third side, "nlp.pipe in kg's batches", runs
+`kg.pipeline.PARSE_BATCH_CHARS`); a third side, "nlp.pipe in kg's batches", runs
 the bare pipeline in those batches, so the last ratio is kg's own overhead on
 top of exactly the parsing it does.
 
@@ -45,9 +45,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import bbc_records  # noqa: E402
 
-from kg.build import PARSE_BATCH_CHARS, batched_by_chars, build  # noqa: E402
+from kg.build import build  # noqa: E402
+from kg.pipeline import PARSE_BATCH_CHARS, batched_by_chars  # noqa: E402
 from kg.extract.article import read_anatomy  # noqa: E402
-from kg.extract.model import Article  # noqa: E402
+from kg.model import Article  # noqa: E402
 from kg.nlp import default_model, load_pipeline  # noqa: E402
 from kg.store import GraphStore  # noqa: E402
 

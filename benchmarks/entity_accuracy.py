@@ -55,7 +55,7 @@ def source_texts(sources: set[str]) -> dict[str, str]:
 def evaluate(cases: list[dict], *, verbose: bool = False, quiet: bool = False) -> dict[str, float]:
     from kg.extract.article import read_anatomy
     from kg.extract.entities import read_entities
-    from kg.extract.model import Article
+    from kg.model import Article
     from kg.nlp import load_pipeline
 
     nlp = load_pipeline()

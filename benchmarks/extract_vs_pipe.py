@@ -21,10 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import bbc_records  # noqa: E402
 
-import kg.extract.relations as relations_module  # noqa: E402
+import kg.extract as extract_package  # noqa: E402
 from kg.extract import extract  # noqa: E402
 from kg.extract.article import read_anatomy  # noqa: E402
-from kg.extract.model import Article  # noqa: E402
+from kg.model import Article  # noqa: E402
 from kg.nlp import load_pipeline  # noqa: E402
 
 
@@ -52,7 +52,7 @@ def main() -> None:
     bodies = [(a.text[a.body_start:a.body_end], a) for a in articles]
     nlp = load_pipeline()
     list(nlp.pipe(t for t, _ in bodies[:20]))  # warm up
-    facts = relations_module.read_facts = _Stopwatch(relations_module.read_facts)
+    facts = extract_package.read_facts = _Stopwatch(extract_package.read_facts)
 
     best = None
     bare = float("inf")

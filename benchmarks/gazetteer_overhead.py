@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     from kg.extract.dates import read_times
     from kg.extract.entities import read_entities
     from kg.extract.gazetteer import default_gazetteer
-    from kg.extract.model import Article
+    from kg.model import Article
     from kg.extract.quantities import read_quantities
     from kg.nlp import load_pipeline
 

@@ -20,10 +20,10 @@ from _corpus import bbc_records  # noqa: E402
 
 from pyoxigraph import Literal, NamedNode, Quad  # noqa: E402
 
-from kg.build import PARSE_BATCH_CHARS, batched_by_chars, map_extraction  # noqa: E402
+from kg.pipeline import PARSE_BATCH_CHARS, batched_by_chars, map_extraction  # noqa: E402
 from kg.extract import extract  # noqa: E402
 from kg.extract.article import read_anatomy  # noqa: E402
-from kg.extract.model import Article  # noqa: E402
+from kg.model import Article  # noqa: E402
 from kg.nlp import load_pipeline, model_id  # noqa: E402
 from kg.rdf.iris import IriMinter  # noqa: E402
 from kg.rdf.mapping import now_literal  # noqa: E402

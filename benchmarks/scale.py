@@ -66,14 +66,16 @@ def _child(corpus: str, store: str) -> None:
 def writes(args, tmp: Path) -> None:
     import pyoxigraph as ox
 
-    from kg.build import DEFAULT_BATCH, StoreWriter, map_locally
-    from kg.extract.model import Article
+    from kg.build import DEFAULT_BATCH
+    from kg.pipeline import map_articles
+    from kg.store import StoreWriter
+    from kg.model import Article
     from kg.rdf.iris import IriMinter
     from kg.rdf.mapping import now_literal
     from kg.store import GraphStore
 
     articles = [Article(r["id"], r["text"]) for r in bbc_records(args.n)]
-    docs = list(map_locally(articles, iris=IriMinter(), model=None, jobs=1, started=now_literal()))
+    docs = list(map_articles(articles, iris=IriMinter(), model=None, jobs=1, started=now_literal()))
     quads = [q for d in docs for q in d.quads]
     nq = tmp / "all.nq"
     nq.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))

@@ -4,7 +4,8 @@
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kg.version import __version__
+
 __all__ = ["KnowledgeGraph", "__version__"]
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 import warnings
 
-from kg import __version__
+from kg.version import __version__
 from kg.errors import KGError
 
 DEFAULT_STORE = "kg-store"
@@ -167,14 +167,14 @@ def cmd_queries(args) -> int:
         print(query.text.rstrip("\n"))
         return 0
     rows = []
-    for name, path in list_queries().items():
+    for name in list_queries():
         try:
-            query = load_query(str(path))
+            query = load_query(name)
             rows.append((name, " ".join(p.usage() for p in query.parameters), query.title))
         except KGError as exc:
             rows.append((name, "", f"(cannot read its header: {exc})"))
     if not rows:
-        print("no named queries found (looked for queries/*.rq here and in the kg project)")
+        print("no named queries found (looked for ./queries/*.rq and the queries installed with kg)")
         return 0
     name_w = max(len("NAME"), *(len(r[0]) for r in rows))
     param_w = max(len("PARAMETERS"), *(len(r[1]) for r in rows))
@@ -210,7 +210,7 @@ def cmd_extract(args) -> int:
             for line in carb_lines(nlp, data.splitlines()):
                 out.write(line + "\n")
         return 0
-    from kg.build import parse_articles
+    from kg.pipeline import parse_articles
     from kg.extract.records import extraction_records
 
     for x in parse_articles(read_articles(sources), nlp=nlp):

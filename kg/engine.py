@@ -20,7 +20,8 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.extract.model import Article
+from kg.model import Article
+from kg.pipeline import DocumentGraph, map_articles
 from kg.rdf.iris import IriMinter
 
 SHARDS_IN_FLIGHT = 4  # partitions submitted ahead of the one being written
@@ -28,12 +29,10 @@ SHARDS_IN_FLIGHT = 4  # partitions submitted ahead of the one being written
 
 def map_partition(articles: list[Article], base_iri: str, model: str | None, started: str) -> tuple[bytes, list]:
     """Worker side: parse, extract and map a partition; return (N-Quads shard, per-doc counts)."""
-    from kg.build import map_locally
-
     iris = IriMinter(base_iri)
     started_literal = ox.Literal(started, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
     quads, counts = [], []
-    for doc in map_locally(articles, iris=iris, model=model, jobs=1, started=started_literal):
+    for doc in map_articles(articles, iris=iris, model=model, jobs=1, started=started_literal):
         quads.extend(doc.quads)
         counts.append((doc.doc_id, doc.graph.value, doc.sentences, doc.entities, doc.relations, doc.words))
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), counts
@@ -55,10 +54,8 @@ def _client(scheduler: str | None):
 
 
 def map_with_dask(articles: Iterable[Article], *, iris: IriMinter, model: str | None, scheduler: str | None,
-                  started: ox.Literal, partition_docs: int = 32) -> Iterator:
+                  started: ox.Literal, partition_docs: int = 32) -> Iterator[DocumentGraph]:
     """Yield DocumentGraphs computed on the cluster, keeping only a few shards in memory."""
-    from kg.build import DocumentGraph
-
     client, cluster = _client(scheduler)
     try:
         stream = iter(articles)

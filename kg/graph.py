@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from kg.build import BuildReport, build
-from kg.extract.model import Article
+from kg.model import Article, content_hash
 from kg.inputs import METADATA_FIELDS
 from kg.query import Result, run
 from kg.rdf.iris import DEFAULT_BASE_IRI
@@ -29,8 +29,6 @@ class KnowledgeGraph:
 
     def add_text(self, text: str, *, doc_id: str | None = None, **metadata: str) -> BuildReport:
         """Add one document. Without ``doc_id`` the id is derived from the text's hash."""
-        from kg.rdf.mapping import content_hash
-
         unknown = set(metadata) - set(METADATA_FIELDS)
         if unknown:
             raise TypeError(f"unknown metadata {sorted(unknown)}; allowed: {', '.join(METADATA_FIELDS)}")
@@ -66,8 +64,6 @@ def _article_from_mapping(record: Mapping[str, str]) -> Article:
     text = record["text"]
     doc_id = record.get("id") or None
     if doc_id is None:
-        from kg.rdf.mapping import content_hash
-
         doc_id = "text-" + content_hash(text)[:12]
     meta = {k: str(record[k]) for k in METADATA_FIELDS if record.get(k)}
     return Article(doc_id=str(doc_id), text=text, origin="api", **meta)

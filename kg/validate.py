@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import KGError
-
-SHAPES = Path(__file__).resolve().parents[1] / "ontology" / "shapes.ttl"
+from kg.rdf.ontology import SHAPES, ontology_text
+from kg.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -16,7 +15,7 @@ class ValidationResult:
     report: str
 
 
-def to_rdflib(store, graph=None):
+def to_rdflib(store: Store, graph=None):
     """The store (union of its graphs, or one graph) as an rdflib ``Graph``."""
     import io
 
@@ -33,14 +32,14 @@ def to_rdflib(store, graph=None):
     return union
 
 
-def validate_store(store, *, shapes: Path = SHAPES) -> ValidationResult:
-    """Validate the union of all document graphs; report each violation."""
+def validate_store(store: Store, *, shapes: Path | None = None) -> ValidationResult:
+    """Validate the union of all document graphs against kg's shapes (or the
+    Turtle file ``shapes``); report each violation."""
     import rdflib
     from pyshacl import validate
 
-    if not shapes.is_file():
-        raise KGError(f"SHACL shapes not found at {shapes}; reinstall kg from a full checkout")
-    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
+    text = shapes.read_text(encoding="utf-8") if shapes is not None else ontology_text(SHAPES)
+    shapes_graph = rdflib.Graph().parse(data=text, format="turtle")
     conforms, report_graph, report_text = validate(to_rdflib(store), shacl_graph=shapes_graph,
                                                    inference="none", advanced=False)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")

@@ -3,6 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No time limit on a property's examples: the machines we test on are shared
+# and their speed swings, and a test never asserts on time (hypothesis'
+# default 200 ms deadline failed a thread test under load).
+settings.register_profile("kg", deadline=None)
+settings.load_profile("kg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.article import parse_dateline, read_anatomy
-from kg.extract.model import Article
+from kg.model import Article
 
 
 def anatomy(text: str, **meta) -> tuple[Article, str]:

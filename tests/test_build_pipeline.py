@@ -8,9 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.build import StoreWriter, batched_by_chars, build, in_background, parse_articles
+from kg.build import build
+from kg.pipeline import batched_by_chars, in_background, parse_articles
+from kg.store import StoreWriter
 from kg.errors import StoreError
-from kg.extract.model import Article
+from kg.model import Article
 from kg.store import GraphStore
 
 
@@ -93,7 +95,7 @@ def test_parsing_runs_beside_the_extraction(nlp):
                 for i in range(3)]
     nlp.pipe = pipe
     try:
-        extractions = list(kg.build.parse_articles(articles, nlp=nlp))
+        extractions = list(kg.pipeline.parse_articles(articles, nlp=nlp))
     finally:
         del nlp.pipe
     assert names and set(names) == {"kg-parser"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.build import build
-from kg.extract.model import Article
+from kg.model import Article
 from kg.rdf.namespace import PROV
 from kg.store import GraphStore
 

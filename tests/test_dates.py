@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kg.extract import extract
 from kg.extract.article import read_anatomy
 from kg.extract.dates import is_duration, parse_anchor, resolve_date
-from kg.extract.model import Article
+from kg.model import Article
 from kg.extract.quantities import parse_quantity
 
 MONDAY = date(2025, 5, 19)  # the seed article's publication date

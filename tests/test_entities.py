@@ -10,7 +10,7 @@ import pytest
 from kg.extract import extract
 from kg.extract.article import read_anatomy
 from kg.extract.gazetteer import WIKIDATA, default_gazetteer
-from kg.extract.model import Article, Extraction
+from kg.model import Article, Extraction
 from kg.extract.normalise import initials, normalise_name, person_key, person_name_parts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +84,7 @@ def test_gazetteer_file_matches_its_sources():
     from kg.extract.gazetteer import build_records
 
     raw = json.loads((ROOT / "kg" / "data" / "gazetteer.json").read_text("utf-8"))
-    assert build_records(raw["entries"]) == raw["entries"], "run: python -m kg.data.build_gazetteer"
+    assert build_records(raw["entries"]) == raw["entries"], "run: python -m kg.extract.build_gazetteer"
 
 
 # -- names ----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from kg.export import FORMATS, write_export
 from kg.export.html import entity_layout, generate_html, write_html
 from kg.export.network import display_text, entity_graph, write_gexf, write_graphml
 from kg.export.rdf import write_rdf
-from kg.extract.model import Argument, Article, Entity, Extraction, Mention, Relation, Sentence
+from kg.model import Argument, Article, Entity, Extraction, Mention, Relation, Sentence
 from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import extraction_quads
 from kg.store import GraphStore

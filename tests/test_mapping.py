@@ -57,10 +57,10 @@ def test_job_title_and_role(seed_graph):
 def test_a_fact_read_twice_is_one_triple_and_two_statements(nlp):
     """Two sentences saying the same thing: one direct triple, a statement for each,
     and no quad mapped twice (the build reports the quads it maps)."""
-    from kg.build import map_extraction
+    from kg.pipeline import map_extraction
     from kg.extract import extract
     from kg.extract.article import read_anatomy
-    from kg.extract.model import Article
+    from kg.model import Article
     from kg.rdf.iris import IriMinter
     from kg.rdf.namespace import RDF
     from kg.rdf.terms import KG
@@ -81,8 +81,8 @@ def test_a_fact_read_twice_is_one_triple_and_two_statements(nlp):
 
 def test_an_event_names_each_participant_once():
     """An event whose participants include one entity twice maps it as one participant."""
-    from kg.build import map_extraction
-    from kg.extract.model import Argument, Article, Entity, Event, Extraction, Mention, Sentence
+    from kg.pipeline import map_extraction
+    from kg.model import Argument, Article, Entity, Event, Extraction, Mention, Sentence
     from kg.rdf.iris import IriMinter
     from kg.rdf.namespace import SCHEMA
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from kg.extract import extract
 from kg.extract.events import CAMEO, LEXICON
 from kg.extract.inflect import past_participle, past_tense
-from kg.extract.model import Article, Extraction
+from kg.model import Article, Extraction
 from kg.extract.clauses import PRONOUNS, argument_tokens, clauses
 from kg.extract.relations import predicate_key
 
@@ -245,7 +245,7 @@ def test_lexicon_codes_are_cameo_top_level_codes():
 
 @pytest.fixture(scope="module")
 def seed(seed_path, nlp) -> Extraction:
-    from kg.build import parse_articles
+    from kg.pipeline import parse_articles
 
     text = seed_path.read_text(encoding="utf-8")
     (x,) = parse_articles([Article(doc_id="uk-eu-data-sharing", text=text)], nlp=nlp)
@@ -313,7 +313,7 @@ def test_seed_facts_are_direct_triples_in_the_graph(seed_graph):
 
 @pytest.fixture(scope="module")
 def bbc_extractions(nlp) -> list[Extraction]:
-    from kg.build import parse_articles
+    from kg.pipeline import parse_articles
 
     path = need_shared(BBC)
     with path.open(encoding="utf-8") as lines:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from kg.build import build
 from kg.errors import QueryError, StoreError
-from kg.extract.model import Article
+from kg.model import Article
 from kg.query import list_queries, load_query, run
 from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import PROV

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from kg.errors import ExportError
 from kg.export.output import Target
 from kg.export.rdf import RDF_FORMATS
+from kg.store.base import Store
 
 NETWORK_FORMATS = ("graphml", "gexf", "html")
 FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
@@ -26,7 +27,7 @@ FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
 __all__ = ["FORMATS", "write_export"]
 
 
-def write_export(store, fmt: str, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_export(store: Store, fmt: str, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """Write ``store`` (or the document graph ``graph``, an id or IRI) to ``out``
     in ``fmt``; return the triples (RDF formats) or edges (graph formats) written."""
     if fmt in RDF_FORMATS:

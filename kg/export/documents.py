@@ -10,13 +10,14 @@ import shlex
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.query import DEFAULT_PREFIXES
+from kg.rdf.prefixes import VOCABULARY_PREFIXES
+from kg.store.base import Store
 
 _GRAPH_OF_ID = "SELECT ?g ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } }"
 _LIST_IDS = "kg query --store {store} -e 'SELECT ?id WHERE {{ ?d dcterms:identifier ?id }}'"
 
 
-def resolve_graph(store, graph: str | ox.NamedNode | None) -> ox.NamedNode | None:
+def resolve_graph(store: Store, graph: str | ox.NamedNode | None) -> ox.NamedNode | None:
     """The graph IRI for a document id or graph IRI; ``None`` means the whole store.
 
     Raises :class:`~kg.errors.InputError` naming the value when neither matches.
@@ -26,7 +27,7 @@ def resolve_graph(store, graph: str | ox.NamedNode | None) -> ox.NamedNode | Non
             raise _unknown(store, graph.value)
         return graph
     text = graph.strip()
-    rows = store.query(_GRAPH_OF_ID, substitutions={ox.Variable("id"): ox.Literal(text)}, prefixes=DEFAULT_PREFIXES)
+    rows = store.query(_GRAPH_OF_ID, substitutions={ox.Variable("id"): ox.Literal(text)}, prefixes=VOCABULARY_PREFIXES)
     found = sorted(row["g"].value for row in rows)
     if found:
         return ox.NamedNode(found[0])
@@ -40,27 +41,9 @@ def resolve_graph(store, graph: str | ox.NamedNode | None) -> ox.NamedNode | Non
     raise _unknown(store, graph)
 
 
-def _unknown(store, value: str) -> InputError:
+def _unknown(store: Store, value: str) -> InputError:
     location = getattr(store, "path", None) or getattr(store, "url", None)
     where = f"the store at {location}" if location is not None else "the store"
     listing = _LIST_IDS.format(store=shlex.quote(str(location)) if location is not None else "STORE")
     return InputError(f"no document graph {value!r} in {where}: give a document id or a graph IRI. "
                       f"List the document ids with: {listing}")
-
-
-def base_of(document_iri: str) -> str | None:
-    """The base IRI a document IRI was minted under (``{base}doc/{id}``), if it was.
-
-    >>> base_of("https://example.org/kg/doc/business%2F001")
-    'https://example.org/kg/'
-    """
-    # ids are percent-encoded into one path segment, so the last "/doc/" is ours
-    cut = document_iri.rfind("/doc/")
-    if cut < 0 or "/" in document_iri[cut + 5:]:
-        return None
-    return document_iri[: cut + 1]
-
-
-def dataset_bases(store) -> list[str]:
-    """Every base IRI the store's documents were minted under (usually one)."""
-    return sorted({b for b in map(base_of, store.document_hashes()) if b})

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from kg.export.documents import resolve_graph
 from kg.export.output import Target, open_output
 from kg.query import run
+from kg.store.base import Store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -100,7 +101,7 @@ def local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
-def entity_graph(store, *, graph: str | ox.NamedNode | None = None) -> nx.MultiDiGraph:
+def entity_graph(store: Store, *, graph: str | ox.NamedNode | None = None) -> nx.MultiDiGraph:
     """The entity graph of the whole store, or of one document (id or graph IRI)."""
     import networkx as nx
 

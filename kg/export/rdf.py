@@ -20,10 +20,11 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.errors import ExportError
-from kg.export.documents import dataset_bases, resolve_graph
+from kg.export.documents import resolve_graph
 from kg.export.output import Target, open_output
-from kg.query import DEFAULT_PREFIXES
-from kg.rdf.iris import ENTITY_KINDS
+from kg.rdf.prefixes import dataset_prefixes as prefixes_under
+from kg.store.base import Store
+from kg.store.documents import dataset_bases
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -41,22 +42,15 @@ _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def dataset_prefixes(store) -> dict[str, str]:
+def dataset_prefixes(store: Store) -> dict[str, str]:
     """Prefixes for Turtle/TriG: the common vocabularies, ``kg:``, and the
     dataset's own ``entity:`` (with one per entity kind: ``person:`` ...) and
     ``rel:`` namespaces when all documents share one base IRI."""
-    prefixes = dict(DEFAULT_PREFIXES)
     bases = dataset_bases(store)
-    if len(bases) == 1:
-        base = bases[0]
-        prefixes["entity"] = f"{base}entity/"
-        for kind in sorted(set(ENTITY_KINDS.values()) | {"thing"}):
-            prefixes[kind] = f"{base}entity/{kind}/"
-        prefixes["rel"] = f"{base}relation/"
-    return prefixes
+    return prefixes_under(bases[0] if len(bases) == 1 else None, documents=False, kinds=True)
 
 
-def write_rdf(store, out: Target, *, format: str, graph: str | ox.NamedNode | None = None) -> int:
+def write_rdf(store: Store, out: Target, *, format: str, graph: str | ox.NamedNode | None = None) -> int:
     """Write the store (or one document's graph) as RDF; return the number of
     triples (triple formats) or quads (quad formats) written.
 
@@ -92,33 +86,33 @@ def write_rdf(store, out: Target, *, format: str, graph: str | ox.NamedNode | No
     return counter.n
 
 
-def write_turtle(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_turtle(store: Store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """Turtle: the union of all graphs (or one document's graph), with prefixes."""
     return write_rdf(store, out, format="turtle", graph=graph)
 
 
-def write_ntriples(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_ntriples(store: Store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """N-Triples: one triple a line, the union of all graphs (or one document's)."""
     return write_rdf(store, out, format="ntriples", graph=graph)
 
 
-def write_rdfxml(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_rdfxml(store: Store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """RDF/XML: the union of all graphs (or one document's). Fails with
     :class:`~kg.errors.ExportError` on data XML cannot carry."""
     return write_rdf(store, out, format="rdfxml", graph=graph)
 
 
-def write_trig(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_trig(store: Store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """TriG: one named graph per document, with prefixes."""
     return write_rdf(store, out, format="trig", graph=graph)
 
 
-def write_nquads(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_nquads(store: Store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """N-Quads: one quad a line, graph names kept."""
     return write_rdf(store, out, format="nquads", graph=graph)
 
 
-def write_jsonld(store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
+def write_jsonld(store: Store, out: Target, *, graph: str | ox.NamedNode | None = None) -> int:
     """JSON-LD compacted with kg's published context (``ontology/context.jsonld``),
     one ``@graph`` per document, so it reads as plain JSON: ``"label": {"en": ...}``."""
     return write_rdf(store, out, format="jsonld", graph=graph)
@@ -128,13 +122,13 @@ def jsonld_context(prefixes: dict[str, str]) -> dict:
     """kg's published JSON-LD context plus the dataset's own prefixes."""
     import json
 
-    from kg.rdf.generate import CONTEXT
+    from kg.rdf.ontology import CONTEXT, ontology_text
 
-    context = json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
+    context = json.loads(ontology_text(CONTEXT))["@context"]
     return {**prefixes, **context}
 
 
-def _write_compact_jsonld(store, out: Target, scope, prefixes: dict[str, str]) -> int:
+def _write_compact_jsonld(store: Store, out: Target, scope, prefixes: dict[str, str]) -> int:
     # pyoxigraph writes expanded JSON-LD with every literal's lexical form kept;
     # pyld (the JSON-LD processor) compacts it with our context without retyping values.
     import json

@@ -1,6 +1,6 @@
 """The extraction stage: a parsed spaCy ``Doc`` in, plain records out.
 
-Nothing here imports rdflib or pyoxigraph; see :mod:`kg.extract.model`.
+Nothing here imports rdflib or pyoxigraph; see :mod:`kg.model`.
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from kg.extract.columns import columns
 from kg.extract.dates import read_times
 from kg.extract.entities import read_entities
-from kg.extract.model import Article, Extraction, Sentence
+from kg.extract.facts import read_facts
+from kg.model import Article, Extraction, Sentence
 from kg.extract.quantities import read_quantities
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ def extract(doc: Doc, article: Article) -> Extraction:
     ``doc`` is the parse of ``article.text[article.body_start:article.body_end]``;
     every offset in the result is an offset into ``article.text``.
     """
-    from kg.extract.relations import read_facts
-
     offset = article.body_start
     sents = list(doc.sents)
     sentences = tuple(_sentence(i, s, offset, article.text) for i, s in enumerate(sents))

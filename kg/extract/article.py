@@ -25,7 +25,7 @@ import dataclasses
 import re
 from datetime import datetime
 
-from kg.extract.model import Article
+from kg.model import Article
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}

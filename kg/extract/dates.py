@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Callable
 
-from kg.extract.model import TimeValue
+from kg.model import TimeValue
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from kg.extract.columns import columns
 from kg.extract.gazetteer import Gazetteer, GazetteerEntry, default_gazetteer
-from kg.extract.model import Entity, Mention
+from kg.model import Entity, Mention
 from kg.extract.normalise import (
     HONORIFICS,
     SURNAME_PARTICLES,

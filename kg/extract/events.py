@@ -2,7 +2,7 @@
 
 News packs much of what happened into nouns: "an agreement struck with
 Brussels", "the UK-EU deal", "a trip to Albania last week", "talks with the
-EU". Each such noun becomes an :class:`~kg.extract.model.Event` with its
+EU". Each such noun becomes an :class:`~kg.model.Event` with its
 participants, topic, place and time, read from the noun's own modifiers
 ("UK-EU", "with Brussels", "to Albania", "last week"), from the light verb that
 governs it ("the UK will *enter* talks") or from the clause it frames ("*On a
@@ -39,8 +39,8 @@ from kg.extract.clauses import (
 )
 from kg.extract.columns import columns
 from kg.extract.inflect import past_tense
-from kg.extract.model import Argument, Event, Relation
-from kg.extract.relations import Linker
+from kg.model import Argument, Event, Relation
+from kg.extract.linking import Linker
 from kg.nlp.lemmas import lemma
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.extract.model import Quantity
+from kg.model import Quantity
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

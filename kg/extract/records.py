@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterator
 
-from kg.extract.model import Extraction
+from kg.model import Extraction
 
 
 def extraction_records(x: Extraction) -> Iterator[dict]:

@@ -1,7 +1,7 @@
 """Graph facts from clauses: canonical predicates between entities.
 
 :mod:`kg.extract.clauses` analyses each sentence once; this module turns the
-clauses into :class:`~kg.extract.model.Relation` records for the graph:
+clauses into :class:`~kg.model.Relation` records for the graph:
 
 - a fact needs an entity at one end at least; the other end is an entity or a
   real noun phrase ("more than 12,500 people arrived in the UK"), never an
@@ -14,12 +14,12 @@ clauses into :class:`~kg.extract.model.Relation` records for the graph:
 - every predicate has a canonical key made of lemmas ("enter_talk_with") and a
   readable label ("entered talks with"); the surface phrase is kept as well.
 
-:func:`read_facts` is the entry point used by :func:`kg.extract.extract`; it
-also collects the events of :mod:`kg.extract.events` and the relations they imply.
+:func:`kg.extract.facts.read_facts`, the entry point used by
+:func:`kg.extract.extract`, adds the events of :mod:`kg.extract.events` and
+the relations they imply.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from kg.extract.clauses import (
@@ -37,24 +37,16 @@ from kg.extract.clauses import (
     with_conjuncts,
 )
 from kg.extract.inflect import past_participle, past_tense
-from kg.extract.model import Argument, Relation
+from kg.extract.linking import PARTY_NOUNS, Linker
+from kg.model import Argument, Relation
 from kg.nlp.lemmas import lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from kg.extract.model import Event
+    from kg.model import Event
 
-# Heads that stand for the entity that modifies them: "the UK government", "EU officials".
-METONYMS = frozenset({"government", "administration", "authorities", "officials", "ministers",
-                      "leaders", "delegation", "side", "negotiators", "diplomats", "forces",
-                      "troops", "cabinet", "parliament", "executive", "spokesman",
-                      "spokeswoman", "spokesperson", "team", "regime", "embassy", "ministry",
-                      "military", "army", "police", "department"})
-# "the parties vowed ...": the participants of the last agreement or talks.
-PARTY_NOUNS = frozenset({"parties", "sides", "signatories", "partners", "allies", "negotiators"})
-
-__all__ = ["Linker", "argument_tokens", "clauses", "graph_relations", "predicate_key", "read_facts"]
+__all__ = ["argument_tokens", "clauses", "graph_relations", "predicate_key"]
 
 
 # -- canonical predicates ----------------------------------------------------
@@ -112,85 +104,6 @@ def _keyable(word: str) -> str:
 
 
 # -- the graph renderer -------------------------------------------------------
-
-
-@dataclass
-class Linker:
-    """How tokens map to the document's entities (built by :func:`kg.extract.extract`)."""
-
-    offset: int
-    sentence_of: Callable[[int], int]
-    entity_at: Callable[[int], str | None]
-    person_before: Callable[[int], str | None]
-    events: Sequence[Event] = ()
-
-    def entity_of(self, token: Token, speaker_key: str | None = None) -> list[str]:
-        """Entity keys a subject/object head stands for (several for "the parties")."""
-        key = self.entity_at(token.i)
-        if key is not None:
-            return [key]
-        lower = token.lower_
-        if lower in PERSONAL:
-            resolved = speaker_key or self.person_before(token.i)
-            return [resolved] if resolved else []
-        if lemma(token).lower() in METONYMS or lower in METONYMS:
-            owners = {self.entity_at(c.i) for c in token.children
-                      if c.dep_ in {"compound", "poss", "nmod", "amod"} and c.i < token.i}
-            owners.discard(None)
-            if len(owners) == 1:
-                return [owners.pop()]
-        if lower in PARTY_NOUNS and any(c.lower_ in {"the", "both", "two", "all"} for c in token.children):
-            return self.parties_before(self.offset + token.idx)
-        return []
-
-    def parties_before(self, char: int) -> list[str]:
-        """Entity participants of the most recent multi-party event before ``char``."""
-        for event in reversed(self.events):
-            if event.start >= char:
-                continue
-            keys = [p.entity for p in event.participants if p.entity]
-            if len(set(keys)) >= 2 and event.kind in {"agreement", "talks", "meeting"}:
-                return list(dict.fromkeys(keys))
-        return []
-
-    def argument(self, tokens: Sequence[Token], key: str | None, role: str | None = None) -> Argument:
-        start = tokens[0].idx
-        end = tokens[-1].idx + len(tokens[-1])
-        text = tokens[0].doc[tokens[0].i:tokens[-1].i + 1].text  # doc.text would rebuild the whole text
-        return Argument(text=text, start=self.offset + start,
-                        end=self.offset + end, entity=key, role=role)
-
-
-def read_facts(
-    doc: Doc,
-    *,
-    offset: int,
-    sentence_of: Callable[[int], int],
-    entity_at: Callable[[int], str | None],
-    person_before: Callable[[int], str | None],
-) -> tuple[list[Event], list[Relation]]:
-    """Events and relations of a parsed document, from one clause analysis.
-
-    Relations read off clauses come first; relations implied by events
-    ("the UK-EU deal ... sharing" -> agreed to share) follow, unless a clause
-    already related the same two entities in the same sentence.
-    """
-    from kg.extract.events import document_events
-
-    analysis = analyse(doc)
-    linker = Linker(offset, sentence_of, entity_at, person_before)
-    events, implied = document_events(doc, analysis, linker)
-    relations = graph_relations(doc, offset=offset, sentence_of=sentence_of, entity_at=entity_at,
-                                person_before=person_before, events=events, analysis=analysis)
-    related = {(frozenset((r.subject.entity, r.object.entity)), r.sentence) for r in relations
-               if r.object is not None and r.subject.entity and r.object.entity}
-    for r in implied:
-        pair = (frozenset((r.subject.entity, r.object.entity)), r.sentence)
-        if r.predicate.startswith("agree_to") or pair not in related:
-            relations.append(r)
-            related.add(pair)
-    relations.sort(key=lambda r: (r.sentence, r.start))
-    return events, relations
 
 
 def graph_relations(

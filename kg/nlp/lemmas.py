@@ -8,7 +8,7 @@ call :func:`lemma`, which asks the same lemmatizer for the same token, so the
 lemmas are the ones the component gives; a ``Doc`` lemmatized by the component
 (a user's own pipeline, a hand-built test ``Doc``) is read as it is. Nothing
 is written back to the ``Doc`` or its vocabulary: extraction runs in another
-thread than the parse (see :func:`kg.build.in_background`) and only reads
+thread than the parse (see :func:`kg.pipeline.in_background`) and only reads
 what spaCy shares between documents.
 
 >>> import spacy

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 from typing import Callable, Mapping
 
 import pyoxigraph as ox
@@ -24,13 +23,10 @@ from kg.query.named import (KINDS, NamedQuery, Parameter, is_query_reference, li
 from kg.query.params import (bind_parameters, parse_param, read_value, resolve_entity, resolve_relation,
                              split_param, to_term)
 from kg.query.results import FORMATS, Result, Row, term_value, to_result, write, write_table
-from kg.rdf.namespace import PREFIXES
-from kg.rdf.terms import KG_NAMESPACE
-
-QUERY_DIRS = (Path.cwd() / "queries", Path(__file__).resolve().parents[2] / "queries")
-DEFAULT_PREFIXES = {**PREFIXES, "kg": KG_NAMESPACE}
-WIKIDATA = "http://www.wikidata.org/entity/"
-DBPEDIA = "http://dbpedia.org/resource/"
+from kg.rdf.iris import base_of
+from kg.rdf.prefixes import VOCABULARY_PREFIXES as DEFAULT_PREFIXES
+from kg.rdf.prefixes import dataset_prefixes
+from kg.store.base import Store
 
 __all__ = [
     "DEFAULT_PREFIXES", "FORMATS", "KINDS", "NamedQuery", "Parameter", "QueryTimeout", "Result", "Row",
@@ -45,7 +41,7 @@ class QueryTimeout(QueryError):
     """A query did not answer within the time it was given."""
 
 
-def execute(store, sparql: str, params: Mapping[str, object] | None = None, *, origin: str = ""):
+def execute(store: Store, sparql: str, params: Mapping[str, object] | None = None, *, origin: str = ""):
     """Run a query with parameters bound as RDF terms (never spliced into text);
     returns pyoxigraph's lazy answer. A syntax error names ``origin``, the line
     and the column."""
@@ -84,7 +80,7 @@ def syntax_error_message(message: str, sparql: str, origin: str = "") -> str:
     return f"{where}:{line}:{column}: SPARQL syntax error: {detail}{near}"
 
 
-def run(store, query: str | NamedQuery, params: Mapping[str, object] | None = None, *,
+def run(store: Store, query: str | NamedQuery, params: Mapping[str, object] | None = None, *,
         limit: int | None = None, timeout: float | None = None) -> Result:
     """Run SPARQL text, a named query (``"relations"``) or a ``.rq`` file.
 
@@ -144,16 +140,12 @@ def call_with_timeout(work: Callable[[Callable[[], bool]], Result], timeout: flo
     return outcome["result"]  # type: ignore[return-value]
 
 
-def display_prefixes(store) -> dict[str, str]:
+def display_prefixes(store: Store) -> dict[str, str]:
     """Prefixes for showing IRIs in a table: the vocabularies, Wikidata, DBpedia,
     and this store's own ``entity:``, ``rel:`` and ``doc:`` namespaces (read off a
     document IRI, so any --base-iri works)."""
-    prefixes = {**DEFAULT_PREFIXES, "wd": WIKIDATA, "dbr": DBPEDIA}
     rows = list(store.query("SELECT ?d WHERE { ?d a kg:Document } LIMIT 1", prefixes=DEFAULT_PREFIXES))
-    if rows and "/doc/" in rows[0]["d"].value:
-        base = rows[0]["d"].value.rsplit("/doc/", 1)[0] + "/"
-        prefixes.update({"entity": base + "entity/", "rel": base + "relation/", "doc": base + "doc/"})
-    return prefixes
+    return dataset_prefixes(base_of(rows[0]["d"].value) if rows else None, links=True)
 
 
 def format_answer(answer, fmt: str = "table", *, prefixes: Mapping[str, str] | None = None) -> str:

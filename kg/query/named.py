@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from kg.errors import QueryError
@@ -86,23 +88,27 @@ class NamedQuery:
         return "\n".join(lines)
 
 
-def query_dirs() -> list[Path]:
-    """Where named queries are looked up: ./queries first, then the project's."""
-    seen: set[Path] = set()
-    dirs: list[Path] = []
-    for d in (Path.cwd() / "queries", Path(__file__).resolve().parents[2] / "queries"):
-        if d.is_dir() and d.resolve() not in seen:
-            seen.add(d.resolve())
-            dirs.append(d)
+def query_dirs() -> list[Traversable]:
+    """Where named queries are looked up: the user's ``./queries`` first, then
+    the queries installed with kg (the package ``kg.queries``)."""
+    dirs: list[Traversable] = []
+    local = Path.cwd() / "queries"
+    if local.is_dir():
+        dirs.append(local)
+    shipped = resources.files("kg.queries")
+    if not (isinstance(shipped, Path) and local.is_dir() and shipped.resolve() == local.resolve()):
+        dirs.append(shipped)
     return dirs
 
 
-def list_queries() -> dict[str, Path]:
-    """Query name -> file, for every ``.rq`` file in the query folders."""
-    found: dict[str, Path] = {}
+def list_queries() -> dict[str, Traversable]:
+    """Query name -> file, for every ``.rq`` file in the query folders (a user's
+    own query of the same name wins)."""
+    found: dict[str, Traversable] = {}
     for d in query_dirs():
-        for path in sorted(d.glob("*.rq")):
-            found.setdefault(path.stem, path)
+        for path in sorted((p for p in d.iterdir() if p.name.endswith(".rq") and p.is_file()),
+                           key=lambda p: p.name):
+            found.setdefault(path.name[: -len(".rq")], path)
     return dict(sorted(found.items()))
 
 

@@ -15,11 +15,13 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.query.named import KINDS, NamedQuery, Parameter
-from kg.rdf.namespace import PREFIXES, SCHEMA, XSD
-from kg.rdf.terms import KG_NAMESPACE
+from kg.rdf.iris import IriMinter
+from kg.rdf.namespace import SCHEMA, XSD
+from kg.rdf.prefixes import VOCABULARY_PREFIXES
+from kg.store.base import Store
+from kg.store.documents import dataset_bases
 
 Term = ox.NamedNode | ox.Literal
-PREFIXES_WITH_KG = {**PREFIXES, "kg": KG_NAMESPACE}
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -45,11 +47,12 @@ SELECT DISTINCT ?folded ?label WHERE {
   ?entity rdfs:label ?label ; kg:mentionedIn ?document .
   FILTER(CONTAINS(LCASE(STR(?label)), ?folded))
 } ORDER BY STRLEN(?label) ?label LIMIT 5"""
-_RELATION = """
-SELECT DISTINCT ?folded ?slug ?entity WHERE {
+_RELATION_LABELLED = """
+SELECT DISTINCT ?folded ?entity WHERE {
   ?entity a kg:RelationType ; rdfs:label ?label .
-  FILTER(LCASE(STR(?label)) = ?folded || REPLACE(STR(?entity), "^.*/relation/", "") = ?slug)
+  FILTER(LCASE(STR(?label)) = ?folded)
 }"""
+_RELATION_TYPE = "SELECT ?entity WHERE { ?entity a kg:RelationType }"
 _DESCRIBE = """
 SELECT ?entity (SAMPLE(?label) AS ?name) (GROUP_CONCAT(DISTINCT ?kind; separator=", ") AS ?types) WHERE {
   ?entity rdfs:label ?label .
@@ -97,7 +100,7 @@ def to_term(value: object) -> Term:
     return ox.Literal(text)
 
 
-def bind_parameters(store, query: NamedQuery, values: Mapping[str, object] | None) -> dict[str, Term]:
+def bind_parameters(store: Store, query: NamedQuery, values: Mapping[str, object] | None) -> dict[str, Term]:
     """Check the given values against the query's declared parameters, fill in
     defaults and read each value as its declared kind.
 
@@ -129,7 +132,7 @@ def _describe_params(params: tuple[Parameter, ...]) -> str:
     return ", ".join(f"{p.name} ({p.kind}{'' if p.required else ', optional'})" for p in params)
 
 
-def read_value(store, param: Parameter, value: object) -> Term:
+def read_value(store: Store, param: Parameter, value: object) -> Term:
     """One parameter value as the RDF term its kind calls for."""
     kind = param.kind
     if isinstance(value, (ox.NamedNode, ox.Literal)):
@@ -183,22 +186,22 @@ def _iri(text: str, where: str) -> ox.NamedNode:
 
 def _prefixed(text: str, where: str, kind: str) -> ox.NamedNode:
     match = _CURIE.match(text)
-    if match and match[1] in PREFIXES_WITH_KG:
-        return _iri(PREFIXES_WITH_KG[match[1]] + match[2], where)
+    if match and match[1] in VOCABULARY_PREFIXES:
+        return _iri(VOCABULARY_PREFIXES[match[1]] + match[2], where)
     if kind == "class" and re.fullmatch(r"[A-Za-z]+", text):
         if text in SCHEMA:
             return SCHEMA[text]
         return _iri(SCHEMA.prefix + text, where)
-    known = ", ".join(sorted(PREFIXES_WITH_KG))
+    known = ", ".join(sorted(VOCABULARY_PREFIXES))
     raise QueryError(f"{where}: expected {KINDS[kind]}; known prefixes: {known}")
 
 
-def _solutions(store, sparql: str, bindings: dict[str, Term]) -> list:
+def _solutions(store: Store, sparql: str, bindings: dict[str, Term]) -> list:
     subs = {ox.Variable(k): v for k, v in bindings.items()}
-    return list(store.query(sparql, substitutions=subs, prefixes=PREFIXES_WITH_KG))
+    return list(store.query(sparql, substitutions=subs, prefixes=VOCABULARY_PREFIXES))
 
 
-def resolve_entity(store, label: str, *, param: str = "entity") -> ox.NamedNode:
+def resolve_entity(store: Store, label: str, *, param: str = "entity") -> ox.NamedNode:
     """The entity whose label (or alternative label) is ``label``, ignoring case.
 
     A preferred label wins over an alternative one; two entities with the same
@@ -224,11 +227,13 @@ def resolve_entity(store, label: str, *, param: str = "entity") -> ox.NamedNode:
                      f"{_candidates(store, chosen)}; pass the one you mean as <IRI>")
 
 
-def resolve_relation(store, label: str, *, param: str = "relation") -> ox.NamedNode:
+def resolve_relation(store: Store, label: str, *, param: str = "relation") -> ox.NamedNode:
     """The relation type labelled ``label`` ("met"), or keyed so (``meet``)."""
     label = " ".join(label.split())
-    found = {s["entity"] for s in _solutions(store, _RELATION, {
-        "folded": ox.Literal(label.lower()), "slug": ox.Literal(label.lower().replace(" ", "_"))})}
+    found = {s["entity"] for s in _solutions(store, _RELATION_LABELLED, {"folded": ox.Literal(label.lower())})}
+    key = label.lower().replace(" ", "_")
+    for base in dataset_bases(store):  # the relation type minted from that key, if the store has it
+        found.update(s["entity"] for s in _solutions(store, _RELATION_TYPE, {"entity": IriMinter(base).relation(key)}))
     if len(found) == 1:
         return next(iter(found))
     if not found:
@@ -238,7 +243,7 @@ def resolve_relation(store, label: str, *, param: str = "relation") -> ox.NamedN
                      f"{_candidates(store, found)}; pass the one you mean as <IRI>")
 
 
-def _candidates(store, iris: set) -> str:
+def _candidates(store: Store, iris: set) -> str:
     described = []
     for iri in sorted(iris, key=lambda n: n.value)[:_MAX_CANDIDATES]:
         rows = _solutions(store, _DESCRIBE, {"entity": iri})

@@ -3,6 +3,12 @@
 Machine formats (CSV, TSV, SPARQL JSON, JSON Lines) carry full IRIs; the table
 is for reading on a terminal and shortens IRIs with prefixes.
 
+The writers take a :class:`Result`, rows already read (and cut at ``limit``,
+or at a timeout), which pyoxigraph's ``QuerySolutions.serialize`` cannot be
+handed back: it writes only a live answer, whole. So CSV and JSON go through
+the standard library's ``csv`` and ``json``, and a term in N-Triples syntax
+(TSV) is written by pyoxigraph itself (``str(term)``).
+
 >>> import pyoxigraph as ox
 >>> r = Result(["who", "n"], [(ox.NamedNode("https://schema.org/Person"), ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))])
 >>> r.rows[0].who.value, r.to_dicts()
@@ -233,26 +239,13 @@ def write_tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
 def ntriples(term) -> str:
-    """A term in N-Triples syntax, with tabs and newlines escaped."""
+    """A term in N-Triples syntax (tabs and newlines escaped), as pyoxigraph writes it;
+    a triple term as ``<< s p o >>``."""
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        text = '"' + term.value.translate(_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype.value != _XSD + "string":
-            return f"{text}^^<{term.datatype.value}>"
-        return text
     if isinstance(term, ox.Triple):
-        return f"<< {ntriples(term.subject)} {ntriples(term.predicate)} {ntriples(term.object)} >>"
+        return f"<< {term} >>"
     return str(term)
 
 

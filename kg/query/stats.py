@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.query import DEFAULT_PREFIXES as PREFIXES
+from kg.rdf.prefixes import VOCABULARY_PREFIXES as PREFIXES
+from kg.store.base import Store
 
 _DOCS = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kg:Document }"
 _SENTENCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kg:Sentence }"
@@ -45,13 +46,13 @@ class StoreStats:
         return "\n".join(lines)
 
 
-def _one(store, sparql: str) -> int:
+def _one(store: Store, sparql: str) -> int:
     rows = list(store.query(sparql, prefixes=PREFIXES))
     value = rows[0]["n"] if rows else None
     return int(value.value) if value is not None else 0
 
 
-def store_stats(store) -> StoreStats:
+def store_stats(store: Store) -> StoreStats:
     by_type: dict[str, int] = {}
     for row in store.query(_ENTITIES_BY_TYPE, prefixes=PREFIXES):
         iri = row["type"].value

@@ -6,15 +6,20 @@ the generated module is out of date.
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
-ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY = ROOT / "ontology" / "kg.ttl"
+from kg.rdf import ontology
+
+# In a checkout (an editable install) kg.ontology is the folder ontology/, so
+# the generated files land beside kg.ttl, where they are committed.
+ONTOLOGY_DIR = Path(str(resources.files(ontology.ONTOLOGY_PACKAGE)))
+ONTOLOGY = ONTOLOGY_DIR / ontology.VOCABULARY
 TERMS_MODULE = Path(__file__).resolve().parent / "terms.py"
-DOCS = ROOT / "ontology" / "kg.md"
-CONTEXT = ROOT / "ontology" / "context.jsonld"
+DOCS = ONTOLOGY_DIR / ontology.DOCS
+CONTEXT = ONTOLOGY_DIR / ontology.CONTEXT
 KG_NS = "https://w3id.org/newskg/ns#"
 _DECLARING_TYPES = {
     "http://www.w3.org/2002/07/owl#Class",
@@ -153,7 +158,7 @@ def outputs() -> dict[Path, str]:
 def main() -> int:
     for path, text in outputs().items():
         path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {path}")
     return 0
 
 

@@ -106,3 +106,28 @@ class IriMinter:
 
     def software(self) -> NamedNode:
         return NamedNode(f"{self.base}software/kg")
+
+    def namespaces(self, *, documents: bool = True, kinds: bool = False) -> dict[str, str]:
+        """Prefix -> namespace for this dataset: ``entity``, ``rel``, ``doc`` (when
+        ``documents``) and one per entity kind, ``person`` ... (when ``kinds``)."""
+        spaces = {"entity": f"{self.base}entity/"}
+        if kinds:
+            for kind in sorted(set(ENTITY_KINDS.values()) | {"thing"}):
+                spaces[kind] = f"{self.base}entity/{kind}/"
+        spaces["rel"] = f"{self.base}relation/"
+        if documents:
+            spaces["doc"] = f"{self.base}doc/"
+        return spaces
+
+
+def base_of(document_iri: str) -> str | None:
+    """The base IRI a document IRI was minted under (``{base}doc/{id}``), if it was.
+
+    >>> base_of("https://example.org/kg/doc/business%2F001")
+    'https://example.org/kg/'
+    """
+    # ids are percent-encoded into one path segment, so the last "/doc/" is ours
+    cut = document_iri.rfind("/doc/")
+    if cut < 0 or "/" in document_iri[cut + 5:] or "#" in document_iri[cut + 5:]:
+        return None
+    return document_iri[: cut + 1]

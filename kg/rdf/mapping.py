@@ -3,29 +3,28 @@
 The graph of a document holds: the document and its metadata, its sentences,
 its entity mentions, the entities (type, label, aliases, links), the relation
 types it uses, every fact as a direct triple plus a statement node with its
-evidence, and the build activity that produced it.
+evidence, and the build activity that produced it. One function maps each
+kind of record; :func:`extraction_quads` calls them in turn.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg import __version__
-from kg.extract.model import Extraction
+from kg.model import (Argument, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
+                      content_hash)
 from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import DCTERMS, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.rdf.terms import KG
+from kg.version import __version__
 
 _TRUE = Literal("true", datatype=XSD.boolean)
 _FALSE = Literal("false", datatype=XSD.boolean)
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+_TIME_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -58,22 +57,64 @@ def now_literal() -> Literal:
     return Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"), datatype=XSD.dateTime)
 
 
+@dataclass(frozen=True)
+class DocumentTerms:
+    """The nodes of one document that every part of its mapping refers to."""
+
+    doc_id: str
+    graph: NamedNode  # the document's IRI, which is also the name of its graph
+    build: NamedNode
+    sentences: tuple[NamedNode, ...]  # by sentence index
+    entities: Mapping[str, NamedNode]  # Entity.key -> IRI
+    times: Mapping[tuple[int, int], NamedNode]  # (start, end) -> time expression node
+    quantities: Mapping[tuple[int, int], NamedNode]  # (start, end) -> quantity node
+
+    @classmethod
+    def of(cls, x: Extraction, iris: IriMinter) -> DocumentTerms:
+        doc_id = x.article.doc_id
+        return cls(
+            doc_id=doc_id,
+            graph=iris.document(doc_id),
+            build=iris.build(doc_id),
+            sentences=tuple(iris.sentence(doc_id, s.index) for s in x.sentences),
+            entities={e.key: iris.entity(e.key, e.type) for e in x.entities},
+            times={(t.start, t.end): iris.fragment(doc_id, "time", t.start, t.end) for t in x.times},
+            quantities={(v.start, v.end): iris.fragment(doc_id, "quantity", v.start, v.end)
+                        for v in x.quantities},
+        )
+
+    def quad(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> Quad:
+        return Quad(subject, predicate, obj, self.graph)
+
+
 def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Literal | None = None) -> Iterator[Quad]:
     """All quads for one document; the graph name is the document IRI.
 
     ``started`` is the build's start time (xsd:dateTime); the build activity
     of the document ends now. The last quad is the document's commit marker,
-    its ``kg:contentHash`` (see :meth:`kg.store.GraphStore.write_documents`).
+    its ``kg:contentHash`` (see :mod:`kg.store.markers`). Each quad is
+    yielded once.
     """
-    a = x.article
-    entity_iri = {e.key: iris.entity(e.key, e.type) for e in x.entities}
-    doc = iris.document(a.doc_id)
-    g = doc
+    terms = DocumentTerms.of(x, iris)
+    phrases = ArgumentNodes(terms, iris)
+    yield from document_quads(x, terms)
+    yield from provenance_quads(terms, iris.software(), model=model, started=started)
+    yield from sentence_quads(x.sentences, terms)
+    for entity in x.entities:
+        yield from entity_quads(entity, terms, iris)
+    for t in x.times:
+        yield from time_quads(t, terms)
+    for v in x.quantities:
+        yield from quantity_quads(v, terms)
+    yield from relation_quads(x.relations, terms, iris, phrases)
+    for event in x.events:
+        yield from event_quads(event, terms, iris, phrases)
+    yield commit_marker(x, terms)
 
-    def q(s, p, o) -> Quad:
-        return Quad(s, p, o, g)
 
-    # -- the document
+def document_quads(x: Extraction, terms: DocumentTerms) -> Iterator[Quad]:
+    """The document: its types, identifier, size and the metadata read with it."""
+    a, doc, q = x.article, terms.graph, terms.quad
     yield q(doc, RDF.type, KG.Document)
     yield q(doc, RDF.type, SCHEMA.NewsArticle)
     yield q(doc, DCTERMS.identifier, Literal(a.doc_id))
@@ -84,20 +125,17 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
         yield q(doc, SCHEMA.datePublished, _date(a.date))
     if a.url:
         yield q(doc, SCHEMA.url, Literal(a.url, datatype=XSD.anyURI))
-    if a.author:
-        yield q(doc, SCHEMA.author, Literal(a.author))
-    if a.source:
-        yield q(doc, SCHEMA.sourceOrganization, Literal(a.source))
-    if a.publisher:
-        yield q(doc, SCHEMA.publisher, Literal(a.publisher))
-    if a.copyright:
-        yield q(doc, SCHEMA.copyrightNotice, Literal(a.copyright))
-    if a.origin:
-        yield q(doc, KG.sourceFile, Literal(a.origin))
+    for predicate, value in ((SCHEMA.author, a.author), (SCHEMA.sourceOrganization, a.source),
+                             (SCHEMA.publisher, a.publisher), (SCHEMA.copyrightNotice, a.copyright),
+                             (KG.sourceFile, a.origin)):
+        if value:
+            yield q(doc, predicate, Literal(value))
 
-    # -- provenance of this graph
-    build = iris.build(a.doc_id)
-    software = iris.software()
+
+def provenance_quads(terms: DocumentTerms, software: NamedNode, *, model: str,
+                     started: Literal | None) -> Iterator[Quad]:
+    """The build activity that produced this graph, and the software that ran it."""
+    doc, build, q = terms.graph, terms.build, terms.quad
     yield q(doc, PROV.wasGeneratedBy, build)
     yield q(build, RDF.type, KG.Build)
     yield q(build, PROV.used, doc)
@@ -109,192 +147,207 @@ def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Lit
     yield q(software, RDF.type, PROV.SoftwareAgent)
     yield q(software, RDFS.label, Literal("kg"))
 
-    # -- sentences
-    sentence_node = [iris.sentence(a.doc_id, s.index) for s in x.sentences]
-    for s, node in zip(x.sentences, sentence_node):
+
+def sentence_quads(sentences: Iterable[Sentence], terms: DocumentTerms) -> Iterator[Quad]:
+    """Each sentence: its text and offsets."""
+    q = terms.quad
+    for s in sentences:
+        node = terms.sentences[s.index]
         yield q(node, RDF.type, KG.Sentence)
-        yield q(node, KG.document, doc)
+        yield q(node, KG.document, terms.graph)
         yield q(node, NIF.anchorOf, Literal(s.text))
         yield q(node, NIF.beginIndex, _int(s.start))
         yield q(node, NIF.endIndex, _int(s.end))
 
-    # -- entities and their mentions
-    for e in x.entities:
-        node = entity_iri[e.key]
-        yield q(node, RDF.type, SCHEMA[e.type])
-        yield q(node, RDFS.label, _en(e.label))
-        yield q(node, SKOS.prefLabel, _en(e.label))
-        yield q(node, KG.mentionedIn, doc)
-        for alias in e.aliases:
-            yield q(node, SKOS.altLabel, _en(alias))
-        for same in e.same_as:
-            yield q(node, OWL.sameAs, NamedNode(same))
-        if e.job_title:
-            yield q(node, SCHEMA.jobTitle, _en(e.job_title))
-            if e.role_of and e.role_of in entity_iri:
-                yield q(node, KG.roleOf, entity_iri[e.role_of])
-        for m in e.mentions:
-            mnode = iris.mention(a.doc_id, m.start, m.end)
-            yield q(mnode, RDF.type, KG.Mention)
-            yield q(mnode, KG.denotes, node)
-            yield q(mnode, KG.document, doc)
-            yield q(mnode, KG.sentence, sentence_node[m.sentence])
-            yield q(mnode, NIF.anchorOf, Literal(m.text))
-            yield q(mnode, NIF.beginIndex, _int(m.start))
-            yield q(mnode, NIF.endIndex, _int(m.end))
 
-    # -- values: time expressions and quantities
-    time_at = {}
-    for t in x.times:
-        node = iris.fragment(a.doc_id, "time", t.start, t.end)
-        time_at[(t.start, t.end)] = node
-        yield q(node, RDF.type, KG.TimeExpression)
-        yield from _span(q, node, doc, sentence_node, t.sentence, t.start, t.end, t.text)
-        if t.value and t.datatype in _TIME_TYPES:
-            yield q(node, KG.timeValue, Literal(t.value, datatype=_TIME_TYPES[t.datatype]))
-        if t.interval_start:
-            yield q(node, KG.intervalStart, Literal(t.interval_start, datatype=XSD.date))
-        if t.interval_end:
-            yield q(node, KG.intervalEnd, Literal(t.interval_end, datatype=XSD.date))
-        yield q(node, KG.relativeToPublication, _TRUE if t.relative else _FALSE)
-    quantity_at = {}
-    for v in x.quantities:
-        node = iris.fragment(a.doc_id, "quantity", v.start, v.end)
-        quantity_at[(v.start, v.end)] = node
-        yield q(node, RDF.type, KG.Quantity)
-        yield from _span(q, node, doc, sentence_node, v.sentence, v.start, v.end, v.text)
-        yield q(node, KG.quantityKind, Literal(v.kind))
-        if v.value is not None:
-            yield q(node, SCHEMA.value, double(v.value))
-        if v.upper is not None:
-            yield q(node, SCHEMA.maxValue, double(v.upper))
-        if v.unit:
-            yield q(node, SCHEMA.unitText, Literal(v.unit))
-        if v.qualifier:
-            yield q(node, KG.qualifier, Literal(v.qualifier))
-        if v.counted:
-            yield q(node, KG.counted, Literal(v.counted))
+def entity_quads(e: Entity, terms: DocumentTerms, iris: IriMinter) -> Iterator[Quad]:
+    """An entity as this document describes it, and each of its mentions."""
+    q = terms.quad
+    node = terms.entities[e.key]
+    yield q(node, RDF.type, SCHEMA[e.type])
+    yield q(node, RDFS.label, _en(e.label))
+    yield q(node, SKOS.prefLabel, _en(e.label))
+    yield q(node, KG.mentionedIn, terms.graph)
+    for alias in e.aliases:
+        yield q(node, SKOS.altLabel, _en(alias))
+    for same in e.same_as:
+        yield q(node, OWL.sameAs, NamedNode(same))
+    if e.job_title:
+        yield q(node, SCHEMA.jobTitle, _en(e.job_title))
+        if e.role_of and e.role_of in terms.entities:
+            yield q(node, KG.roleOf, terms.entities[e.role_of])
+    for m in e.mentions:
+        mention = iris.mention(terms.doc_id, m.start, m.end)
+        yield q(mention, RDF.type, KG.Mention)
+        yield q(mention, KG.denotes, node)
+        yield from span_quads(mention, m.sentence, m.start, m.end, m.text, terms)
 
-    phrases: set = set()
 
-    def argument_node(arg, sentence: int):
-        """An entity's IRI, or a kg:Phrase node for text that names no entity."""
-        if arg.entity is not None and arg.entity in entity_iri:
-            return entity_iri[arg.entity]
-        node = iris.fragment(a.doc_id, "phrase", arg.start, arg.end)
-        if node not in phrases:
-            phrases.add(node)
-            pending.append(q(node, RDF.type, KG.Phrase))
-            pending.append(q(node, RDFS.label, _en(arg.text)))
-            pending.extend(_span(q, node, doc, sentence_node, sentence, arg.start, arg.end, arg.text))
-            for (qs, qe), qnode in quantity_at.items():
-                if arg.start <= qs and qe <= arg.end:
-                    pending.append(q(node, KG.quantity, qnode))
-        return node
+def time_quads(t: TimeValue, terms: DocumentTerms) -> Iterator[Quad]:
+    """A time expression with its ISO value and the interval it covers."""
+    q = terms.quad
+    node = terms.times[(t.start, t.end)]
+    yield q(node, RDF.type, KG.TimeExpression)
+    yield from span_quads(node, t.sentence, t.start, t.end, t.text, terms)
+    if t.value and t.datatype in _TIME_TYPES:
+        yield q(node, KG.timeValue, Literal(t.value, datatype=_TIME_TYPES[t.datatype]))
+    if t.interval_start:
+        yield q(node, KG.intervalStart, Literal(t.interval_start, datatype=XSD.date))
+    if t.interval_end:
+        yield q(node, KG.intervalEnd, Literal(t.interval_end, datatype=XSD.date))
+    yield q(node, KG.relativeToPublication, _TRUE if t.relative else _FALSE)
 
-    def evidence(node, sentence, start, end, confidence, negated, asserted, modality, speaker, build=build):
-        yield q(node, KG.document, doc)
-        yield q(node, KG.sentence, sentence_node[sentence])
-        yield q(node, NIF.beginIndex, _int(start))
-        yield q(node, NIF.endIndex, _int(end))
-        yield q(node, KG.confidence, double(confidence))
-        yield q(node, KG.negated, _TRUE if negated else _FALSE)
-        yield q(node, KG.asserted, _TRUE if asserted else _FALSE)
-        if modality:
-            yield q(node, KG.modality, Literal(modality))
-        if speaker and speaker in entity_iri:
-            yield q(node, KG.attributedTo, entity_iri[speaker])
-        yield q(node, PROV.wasGeneratedBy, build)
-        yield q(node, PROV.wasDerivedFrom, doc)
 
-    # -- relations: a direct triple when asserted, always a statement node.
-    # A relation needs at least one entity end; the other may be a phrase.
+def quantity_quads(v: Quantity, terms: DocumentTerms) -> Iterator[Quad]:
+    """An amount with its value, range, unit, qualifier and what it counts."""
+    q = terms.quad
+    node = terms.quantities[(v.start, v.end)]
+    yield q(node, RDF.type, KG.Quantity)
+    yield from span_quads(node, v.sentence, v.start, v.end, v.text, terms)
+    yield q(node, KG.quantityKind, Literal(v.kind))
+    if v.value is not None:
+        yield q(node, SCHEMA.value, double(v.value))
+    if v.upper is not None:
+        yield q(node, SCHEMA.maxValue, double(v.upper))
+    if v.unit:
+        yield q(node, SCHEMA.unitText, Literal(v.unit))
+    if v.qualifier:
+        yield q(node, KG.qualifier, Literal(v.qualifier))
+    if v.counted:
+        yield q(node, KG.counted, Literal(v.counted))
+
+
+class ArgumentNodes:
+    """The node of a relation or event argument: its entity's IRI, or a
+    ``kg:Phrase`` for text that names no entity, described the first time the
+    document uses it."""
+
+    def __init__(self, terms: DocumentTerms, iris: IriMinter) -> None:
+        self.terms, self.iris = terms, iris
+        self.described: set[NamedNode] = set()
+
+    def node(self, arg: Argument, sentence: int) -> tuple[NamedNode, list[Quad]]:
+        """``(node, the quads that describe it, if not written before)``."""
+        if arg.entity is not None and arg.entity in self.terms.entities:
+            return self.terms.entities[arg.entity], []
+        node = self.iris.fragment(self.terms.doc_id, "phrase", arg.start, arg.end)
+        if node in self.described:
+            return node, []
+        self.described.add(node)
+        return node, list(self._phrase_quads(node, arg, sentence))
+
+    def _phrase_quads(self, node: NamedNode, arg: Argument, sentence: int) -> Iterator[Quad]:
+        q = self.terms.quad
+        yield q(node, RDF.type, KG.Phrase)
+        yield q(node, RDFS.label, _en(arg.text))
+        yield from span_quads(node, sentence, arg.start, arg.end, arg.text, self.terms)
+        for (start, end), quantity in self.terms.quantities.items():
+            if arg.start <= start and end <= arg.end:
+                yield q(node, KG.quantity, quantity)
+
+
+def relation_quads(relations: Iterable[Relation], terms: DocumentTerms, iris: IriMinter,
+                   arguments: ArgumentNodes) -> Iterator[Quad]:
+    """Each relation as a statement node with its evidence, its relation type
+    (declared once), and a direct triple when it is asserted (once, however
+    often the same fact is read). A relation needs at least one entity end;
+    the other may be a phrase."""
+    q = terms.quad
     declared: set[str] = set()
-    direct: set[tuple] = set()  # the same fact read twice is one triple, two statements
-    for r in x.relations:
+    direct: set[tuple[NamedNode, NamedNode, NamedNode]] = set()
+    for r in relations:
         if not is_mapped(r):
             continue
-        pending: list[Quad] = []
-        subj = argument_node(r.subject, r.sentence)
-        obj = argument_node(r.object, r.sentence)
-        yield from pending
-        pred = iris.relation(r.predicate)
+        subject, subject_quads = arguments.node(r.subject, r.sentence)
+        obj, object_quads = arguments.node(r.object, r.sentence)
+        yield from subject_quads
+        yield from object_quads
+        predicate = iris.relation(r.predicate)
         if r.predicate not in declared:
             declared.add(r.predicate)
-            yield q(pred, RDF.type, KG.RelationType)
-            yield q(pred, RDF.type, OWL.ObjectProperty)
-            yield q(pred, RDFS.label, _en(r.label))
-        if r.asserted and (subj, pred, obj) not in direct:
-            direct.add((subj, pred, obj))
-            yield q(subj, pred, obj)
-        st = iris.statement(a.doc_id, r.subject.entity or r.subject.text, r.predicate,
-                            r.object.entity or r.object.text, r.start, r.end)
-        yield q(st, RDF.type, KG.Statement)
-        yield q(st, RDF.subject, subj)
-        yield q(st, RDF.predicate, pred)
-        yield q(st, RDF.object, obj)
-        yield q(st, KG.surfaceText, Literal(r.phrase))
-        yield from evidence(st, r.sentence, r.start, r.end, r.confidence, r.negated, r.asserted,
-                            r.modality, r.attributed_to)
-
-    # -- events read off nouns and reporting verbs
-    for ev in x.events:
-        node = iris.fragment(a.doc_id, "event", ev.start, ev.end)
-        pending = []
-        yield q(node, RDF.type, KG.Event)
-        yield q(node, RDFS.label, _en(f"{ev.kind}: {ev.trigger}"))
-        yield q(node, KG.eventKind, Literal(ev.kind))
-        yield q(node, KG.trigger, Literal(ev.trigger))
-        if ev.cameo:
-            yield q(node, KG.cameoCode, Literal(ev.cameo))
-        if ev.cameo_label:
-            yield q(node, KG.cameoLabel, Literal(ev.cameo_label))
-        # two mentions of one participant ("Wal-Mart ... Wal-Mart's") are one participant
-        for participant in dict.fromkeys(argument_node(p, ev.sentence) for p in ev.participants):
-            yield q(node, SCHEMA.participant, participant)
-        if ev.topic is not None:
-            yield q(node, SCHEMA.about, argument_node(ev.topic, ev.sentence))
-        if ev.place is not None:
-            yield q(node, SCHEMA.location, argument_node(ev.place, ev.sentence))
-        if ev.time is not None:
-            time_node = next((n for (ts, te), n in time_at.items()
-                              if ts <= ev.time.start and ev.time.end <= te), None)
-            if time_node is not None:
-                yield q(node, KG.time, time_node)
-        if ev.text:
-            yield q(node, KG.reportedText, Literal(ev.text))
-        yield from pending
-        yield from evidence(node, ev.sentence, ev.start, ev.end, ev.confidence, ev.negated, ev.asserted,
-                            ev.modality, ev.attributed_to)
-
-    # -- the commit marker, last: a graph with it is complete
-    yield q(doc, KG.contentHash, Literal(content_hash(a.text)))
+            yield q(predicate, RDF.type, KG.RelationType)
+            yield q(predicate, RDF.type, OWL.ObjectProperty)
+            yield q(predicate, RDFS.label, _en(r.label))
+        if r.asserted and (subject, predicate, obj) not in direct:
+            direct.add((subject, predicate, obj))
+            yield q(subject, predicate, obj)
+        statement = iris.statement(terms.doc_id, r.subject.entity or r.subject.text, r.predicate,
+                                   r.object.entity or r.object.text, r.start, r.end)
+        yield q(statement, RDF.type, KG.Statement)
+        yield q(statement, RDF.subject, subject)
+        yield q(statement, RDF.predicate, predicate)
+        yield q(statement, RDF.object, obj)
+        yield q(statement, KG.surfaceText, Literal(r.phrase))
+        yield from evidence_quads(statement, r, terms)
 
 
-def split_markers(quads: list[Quad]) -> tuple[list[Quad], list[Quad]]:
-    """A document's quads as (content, commit markers).
+def event_quads(ev: Event, terms: DocumentTerms, iris: IriMinter, arguments: ArgumentNodes) -> Iterator[Quad]:
+    """An event read off a noun or a reporting verb: kind, CAMEO class,
+    participants, topic, place, time, reported text and its evidence."""
+    q = terms.quad
+    node = iris.fragment(terms.doc_id, "event", ev.start, ev.end)
+    yield q(node, RDF.type, KG.Event)
+    yield q(node, RDFS.label, _en(f"{ev.kind}: {ev.trigger}"))
+    yield q(node, KG.eventKind, Literal(ev.kind))
+    yield q(node, KG.trigger, Literal(ev.trigger))
+    if ev.cameo:
+        yield q(node, KG.cameoCode, Literal(ev.cameo))
+    if ev.cameo_label:
+        yield q(node, KG.cameoLabel, Literal(ev.cameo_label))
+    roles = [(SCHEMA.participant, p) for p in ev.participants]
+    roles += [(predicate, arg) for predicate, arg in ((SCHEMA.about, ev.topic), (SCHEMA.location, ev.place))
+              if arg is not None]
+    linked: set[tuple[NamedNode, NamedNode]] = set()  # a participant mentioned twice is one participant
+    for predicate, arg in roles:
+        argument, argument_quads = arguments.node(arg, ev.sentence)
+        yield from argument_quads
+        if (predicate, argument) not in linked:
+            linked.add((predicate, argument))
+            yield q(node, predicate, argument)
+    if ev.time is not None:
+        time_node = next((n for (start, end), n in terms.times.items()
+                          if start <= ev.time.start and ev.time.end <= end), None)
+        if time_node is not None:
+            yield q(node, KG.time, time_node)
+    if ev.text:
+        yield q(node, KG.reportedText, Literal(ev.text))
+    yield from evidence_quads(node, ev, terms)
 
-    :func:`extraction_quads` puts the marker last, so its lists are split
-    without looking at every quad; any other list is scanned.
-    """
-    if quads and quads[-1].predicate == KG.contentHash:
-        return quads[:-1], quads[-1:]
-    return ([q for q in quads if q.predicate != KG.contentHash],
-            [q for q in quads if q.predicate == KG.contentHash])
+
+def evidence_quads(node: NamedNode, fact: Relation | Event, terms: DocumentTerms) -> Iterator[Quad]:
+    """Where a statement or event was read, how sure we are, and who said it."""
+    q = terms.quad
+    yield q(node, KG.document, terms.graph)
+    yield q(node, KG.sentence, terms.sentences[fact.sentence])
+    yield q(node, NIF.beginIndex, _int(fact.start))
+    yield q(node, NIF.endIndex, _int(fact.end))
+    yield q(node, KG.confidence, double(fact.confidence))
+    yield q(node, KG.negated, _TRUE if fact.negated else _FALSE)
+    yield q(node, KG.asserted, _TRUE if fact.asserted else _FALSE)
+    if fact.modality:
+        yield q(node, KG.modality, Literal(fact.modality))
+    if fact.attributed_to and fact.attributed_to in terms.entities:
+        yield q(node, KG.attributedTo, terms.entities[fact.attributed_to])
+    yield q(node, PROV.wasGeneratedBy, terms.build)
+    yield q(node, PROV.wasDerivedFrom, terms.graph)
 
 
-def is_mapped(r) -> bool:
-    """A relation goes into the graph when it has an object and at least one entity end."""
-    return r.object is not None and (r.subject.entity is not None or r.object.entity is not None)
-
-
-_TIME_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
-
-
-def _span(q, node, doc, sentence_node, sentence, start, end, text):
+def span_quads(node: NamedNode, sentence: int, start: int, end: int, text: str,
+               terms: DocumentTerms) -> Iterator[Quad]:
     """The text position of a node: document, sentence, offsets and the text itself."""
-    yield q(node, KG.document, doc)
-    yield q(node, KG.sentence, sentence_node[sentence])
+    q = terms.quad
+    yield q(node, KG.document, terms.graph)
+    yield q(node, KG.sentence, terms.sentences[sentence])
     yield q(node, NIF.beginIndex, _int(start))
     yield q(node, NIF.endIndex, _int(end))
     yield q(node, NIF.anchorOf, Literal(text))
+
+
+def commit_marker(x: Extraction, terms: DocumentTerms) -> Quad:
+    """The document's content hash, written last: a graph holding it is complete."""
+    return terms.quad(terms.graph, KG.contentHash, Literal(content_hash(x.article.text)))
+
+
+def is_mapped(r: Relation) -> bool:
+    """A relation goes into the graph when it has an object and at least one entity end."""
+    return r.object is not None and (r.subject.entity is not None or r.object.entity is not None)

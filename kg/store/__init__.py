@@ -1,17 +1,16 @@
+"""The store layer: the only code that talks to pyoxigraph's ``Store`` or a SPARQL server."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from kg.store.base import Store
 from kg.store.oxigraph import GraphStore
+from kg.store.writer import StoreWriter
 
-if TYPE_CHECKING:
-    from kg.store.remote import RemoteStore
-
-__all__ = ["GraphStore", "open_store"]
+__all__ = ["GraphStore", "Store", "StoreWriter", "open_store"]
 
 
-def open_store(spec: str | Path | None, *, read_only: bool = False, **remote_options) -> GraphStore | RemoteStore:
+def open_store(spec: str | Path | None, *, read_only: bool = False, **remote_options) -> Store:
     """The store ``spec`` names: a ``RemoteStore`` for an ``http(s)://`` URL (options such
     as ``auth=`` or ``gsp_endpoint=`` go to it), else an embedded ``GraphStore`` at that
     directory (in memory for ``None``)."""

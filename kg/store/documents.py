@@ -7,18 +7,24 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.rdf.iris import base_of
+from kg.rdf.prefixes import VOCABULARY_PREFIXES
+from kg.store.base import Store
 
 _FIND = "SELECT ?g ?id WHERE { GRAPH ?g { ?g a kg:Document ; dcterms:identifier ?id } }"
 
 
-def document_graphs(store) -> dict[str, ox.NamedNode]:
+def document_graphs(store: Store) -> dict[str, ox.NamedNode]:
     """Document id -> graph IRI for every document in the store."""
-    from kg.query import DEFAULT_PREFIXES
-
-    return {row["id"].value: row["g"] for row in store.query(_FIND, prefixes=DEFAULT_PREFIXES, union=False)}
+    return {row["id"].value: row["g"] for row in store.query(_FIND, prefixes=VOCABULARY_PREFIXES, union=False)}
 
 
-def remove_documents(store, doc_ids: list[str]) -> tuple[list[str], list[str]]:
+def dataset_bases(store: Store) -> list[str]:
+    """Every base IRI the store's documents were minted under (usually one)."""
+    return sorted({b for b in map(base_of, store.document_hashes()) if b})
+
+
+def remove_documents(store: Store, doc_ids: list[str]) -> tuple[list[str], list[str]]:
     """Drop each document's graph. Entity descriptions live in the graphs of the
     documents that mention them, so an entity no other document mentions goes too."""
     graphs = document_graphs(store)
@@ -38,13 +44,13 @@ def _open(path: str | Path, mode: str):
     return gzip.open(path, mode) if str(path).endswith(".gz") else open(path, mode)
 
 
-def dump_nquads(store, path: str | Path) -> int:
+def dump_nquads(store: Store, path: str | Path) -> int:
     with _open(path, "wb") as fh:
         store.dump(fh, ox.RdfFormat.N_QUADS)
     return len(store)
 
 
-def load_nquads(store, path: str | Path) -> int:
+def load_nquads(store: Store, path: str | Path) -> int:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"dump file not found: {path}")

@@ -14,14 +14,12 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.rdf.mapping import split_markers
-from kg.rdf.terms import KG_NAMESPACE
-
-_HASHES = "SELECT ?g ?hash WHERE { GRAPH ?g { ?g kg:contentHash ?hash } }"
+from kg.store.markers import COMPLETE_DOCUMENTS, MARKER_PREFIXES, split_markers
 
 
 class GraphStore:
-    """An Oxigraph store on disk (``path``) or in memory (``path=None``)."""
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``); a
+    :class:`kg.store.base.Store`."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
@@ -45,7 +43,7 @@ class GraphStore:
     # -- documents -----------------------------------------------------------------
     def document_hashes(self) -> dict[str, str]:
         """Document graph IRI -> content hash, for every complete document."""
-        rows = self._store.query(_HASHES, prefixes={"kg": KG_NAMESPACE})
+        rows = self._store.query(COMPLETE_DOCUMENTS, prefixes=MARKER_PREFIXES)
         return {row["g"].value: row["hash"].value for row in rows}
 
     def remove_incomplete(self) -> list[str]:
@@ -60,7 +58,7 @@ class GraphStore:
         """Replace each document graph with the given quads; return quads written.
 
         Content first, markers last: an interruption leaves no graph that looks
-        complete but is not (see :func:`kg.rdf.mapping.split_markers`).
+        complete but is not (see :mod:`kg.store.markers`).
         ``bulk`` loads the content with pyoxigraph's bulk loader (fast, and it
         runs without the GIL) instead of one transaction.
         """

@@ -33,8 +33,7 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import QueryError, StoreError
-from kg.rdf.mapping import split_markers
-from kg.rdf.terms import KG, KG_NAMESPACE
+from kg.store.markers import COMMIT_MARKER, COMPLETE_DOCUMENTS, MARKER_PREFIXES, split_markers
 
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for a connection or for the next bytes of an answer
 
@@ -43,8 +42,7 @@ OXIGRAPH_UNION = "oxigraph"
 # the store's default graph already is the union of its graphs (or is configured so)
 NATIVE_UNION = "native"
 
-_PREFIXES = {"kg": KG_NAMESPACE}
-_HASHES = "SELECT ?g ?hash WHERE { GRAPH ?g { ?g kg:contentHash ?hash } }"
+_PREFIXES = MARKER_PREFIXES
 # graphs holding at least one quad but no commit marker (empty graphs hold nothing to hide)
 _INCOMPLETE = """SELECT ?g WHERE { GRAPH ?g {}
   FILTER EXISTS { GRAPH ?g { ?s ?p ?o } }
@@ -66,7 +64,7 @@ _N_TRIPLES = ox.RdfFormat.N_TRIPLES.media_type
 
 
 class RemoteStore:
-    """A SPARQL 1.1 store over HTTP.
+    """A SPARQL 1.1 store over HTTP; a :class:`kg.store.base.Store`.
 
     ``url`` is the server's root; the endpoints default to Oxigraph server's
     layout (``{url}/query``, ``{url}/update``, ``{url}/store``). For other
@@ -133,7 +131,7 @@ class RemoteStore:
     # -- documents -----------------------------------------------------------------
     def document_hashes(self) -> dict[str, str]:
         """Document graph IRI -> content hash, for every complete document."""
-        rows = self.query(_HASHES, prefixes=_PREFIXES, union=False)
+        rows = self.query(COMPLETE_DOCUMENTS, prefixes=_PREFIXES, union=False)
         return {row["g"].value: row["hash"].value for row in rows}
 
     def remove_incomplete(self) -> list[str]:
@@ -258,7 +256,7 @@ class RemoteStore:
     def _send_run(self, run: list[ox.Quad], seen: set) -> None:
         graph = run[0].graph_name
         # markers last, as in write_documents
-        triples = sorted((q.triple for q in run), key=lambda t: t.predicate == KG.contentHash)
+        triples = sorted((q.triple for q in run), key=lambda t: t.predicate == COMMIT_MARKER)
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         if isinstance(graph, ox.DefaultGraph):
             params, method = {"default": ""}, "POST"

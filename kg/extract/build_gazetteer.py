@@ -1,4 +1,4 @@
-"""Regenerate ``kg/data/gazetteer.json``: ``python -m kg.data.build_gazetteer``.
+"""Regenerate ``kg/data/gazetteer.json``: ``python -m kg.extract.build_gazetteer``.
 
 Needs the ``gazetteer`` extra (``pip install 'kg[gazetteer]'``) for
 country_converter's country table. Entity keys already in the file are kept.

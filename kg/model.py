@@ -5,8 +5,15 @@ Nothing here knows about spaCy tokens or RDF terms: ``extract/`` turns a parsed
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 of a document's text: what a build compares to skip unchanged
+    documents, and the value of the document's commit marker."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 @dataclass(frozen=True)
 class Article:

@@ -1,0 +1,144 @@
+"""The pipeline both engines run: articles -> spaCy -> extraction -> RDF quads per document.
+
+The local engine (:func:`map_articles`, called by :func:`kg.build.build`) and
+the Dask engine (:mod:`kg.engine`, whose workers call :func:`map_articles` on
+their partition) run exactly this code, so they build the same graph. Writing
+the quads is the store's business (:class:`kg.store.StoreWriter`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator, TypeVar
+
+from more_itertools import constrained_batches
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.extract import extract
+from kg.extract.article import read_anatomy
+from kg.model import Article, Extraction
+from kg.nlp import load_pipeline, model_id
+from kg.rdf.iris import IriMinter
+from kg.rdf.mapping import extraction_quads, is_mapped
+
+T = TypeVar("T")
+
+# Characters of text per spaCy batch when parsing in this process. spaCy's
+# working memory grows with the text in a batch, so a batch of a fixed number
+# of documents costs more memory the longer the articles it happens to meet;
+# a budget in characters keeps the peak flat however long the articles get.
+PARSE_BATCH_CHARS = 30_000
+# Parsed documents the parsing thread may hold ready for the extraction (see
+# in_background); each holds its token vectors, ~0.3 MB for a long article.
+PARSE_AHEAD = 16
+STOP_WAIT = 30.0  # seconds to wait for a background thread to stop
+
+
+@dataclass(frozen=True)
+class DocumentGraph:
+    """One document mapped to RDF, with the counts the build summary reports."""
+
+    doc_id: str
+    graph: NamedNode
+    quads: list[Quad]
+    sentences: int
+    entities: int
+    relations: int
+    words: int
+
+
+def batched_by_chars(items: Iterable[tuple[str, T]], budget: int) -> Iterator[tuple[tuple[str, T], ...]]:
+    """Group ``(text, context)`` pairs into batches whose texts add up to at most
+    ``budget`` characters; a text longer than the budget is a batch of its own."""
+    return constrained_batches(items, budget, get_len=lambda pair: len(pair[0]), strict=False)
+
+
+def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_size: int = 32,
+                   batch_chars: int = PARSE_BATCH_CHARS) -> Iterator[Extraction]:
+    """Run the spaCy pipeline over the story body of each article and extract.
+
+    With one process, documents go to spaCy in batches of at most
+    ``batch_chars`` characters (a longer article is a batch of its own), which
+    keeps peak memory independent of article length; with ``jobs > 1``
+    spaCy's own ``n_process`` batching of ``batch_size`` documents is used.
+    """
+    prepared = ((a.text[a.body_start:a.body_end], a) for a in map(read_anatomy, articles))
+    if jobs > 1:
+        parsed = nlp.pipe(prepared, as_tuples=True, n_process=jobs, batch_size=batch_size)
+    else:
+        # Parsing runs in a thread of its own, a few documents ahead of the
+        # extraction here: spaCy's models release the GIL for much of their
+        # work, so the extraction (and the caller's mapping) mostly runs
+        # beside the parse instead of after it.
+        parsed = in_background(pair for batch in batched_by_chars(prepared, batch_chars)
+                               for pair in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
+    for doc, article in parsed:
+        yield extract(doc, article)
+
+
+_END = object()
+
+
+def in_background(items: Iterable[T], *, ahead: int = PARSE_AHEAD, name: str = "kg-parser") -> Iterator[T]:
+    """Yield ``items``, iterated in a background thread at most ``ahead`` items
+    ahead of the consumer, in their order.
+
+    An exception raised while iterating is raised here. Closing the generator
+    (or an error in the consumer) stops the thread before the next item; it
+    is then waited for, up to :data:`STOP_WAIT` seconds (a thread blocked on
+    input that never comes is left behind as a daemon).
+    """
+    import queue
+    import threading
+
+    handoff: queue.Queue = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, _END))
+        except BaseException as exc:  # handed to the consumer
+            put((False, exc))
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = handoff.get()
+            if ok:
+                yield item
+            elif item is _END:
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
+        thread.join(STOP_WAIT)
+
+
+def map_extraction(x: Extraction, iris: IriMinter, *, model: str, started: Literal | None = None) -> DocumentGraph:
+    """One document's extraction as its named graph, with the summary's counts."""
+    quads = list(extraction_quads(x, iris, model=model, started=started))
+    relations = sum(1 for r in x.relations if is_mapped(r))
+    return DocumentGraph(x.article.doc_id, iris.document(x.article.doc_id), quads,
+                         len(x.sentences), len(x.entities), relations, x.words)
+
+
+def map_articles(articles: Iterable[Article], *, iris: IriMinter, model: str | None, jobs: int = 1,
+                 started: Literal | None = None) -> Iterator[DocumentGraph]:
+    """Parse, extract and map ``articles`` in this process (``jobs`` spaCy processes)."""
+    nlp = load_pipeline(model)
+    name = model_id(nlp)
+    for x in parse_articles(articles, nlp=nlp, jobs=jobs):
+        yield map_extraction(x, iris, model=name, started=started)

@@ -1,0 +1,72 @@
+"""Writing batches of document graphs from a background thread."""
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Mapping
+
+from pyoxigraph import NamedNode, Quad
+
+from kg.store.base import Store
+
+
+class StoreWriter:
+    """Writes batches of document graphs to a store from a background thread.
+
+    pyoxigraph's bulk loader (and its transactional ``extend``) release the
+    GIL while RocksDB works, so the write of one batch runs on another core
+    while the next batch is parsed. Batches are written in the order
+    submitted; at most one waits while another is written, so memory stays
+    bounded. The store is flushed after every batch, which keeps RocksDB's
+    memtables from growing with the corpus. An error in the writer is raised
+    from the next :meth:`submit` or from leaving the ``with`` block; leaving
+    it, normally or by an exception, waits for every submitted batch to be
+    written.
+    """
+
+    def __init__(self, store: Store, *, bulk: bool = True) -> None:
+        self.store, self.bulk = store, bulk
+        self.written = 0
+        self._error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="kg-store-writer")
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            graphs = self._queue.get()
+            if graphs is None:
+                return
+            if self._error is not None:
+                continue  # drain: nothing more is written after a failure
+            try:
+                self.written += self.store.write_documents(graphs, bulk=self.bulk)
+                self.store.flush()
+            except BaseException as exc:  # handed to the submitting thread
+                self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, graphs: Mapping[NamedNode, list[Quad]]) -> None:
+        self._raise()
+        self._queue.put(graphs)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self._raise()
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # finish the batches already submitted (at most two), keep the original error
+            self._error = None
+            self._queue.put(None)
+            self._thread.join()
