@@ -1,4 +1,4 @@
-"""Issue 6: the build's batching and its background store writer."""
+"""The build's batching and its background store writer."""
 from __future__ import annotations
 
 import threading

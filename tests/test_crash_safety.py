@@ -1,4 +1,4 @@
-"""Issue 6: a build killed mid-way leaves only whole documents, and a re-run completes it."""
+"""A build killed mid-way leaves only whole documents, and a re-run completes it."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Issue 6: the Dask engine on a LocalCluster gives the same graph as a local build."""
+"""The Dask engine on a LocalCluster gives the same graph as a local build."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 5: Open IE tuples from the clause analysis, in CaRB's tab format."""
+"""Open IE tuples from the clause analysis, in CaRB's tab format."""
 from __future__ import annotations
 
 from itertools import islice

@@ -1,4 +1,4 @@
-"""Issue 7: the named queries in queries/, run against a store built once with the
+"""The named queries in queries/, run against a store built once with the
 real model from two short stories (plus the seed article when ../shared is there),
 checked on the rows they return."""
 from __future__ import annotations

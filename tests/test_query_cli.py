@@ -1,4 +1,4 @@
-"""Issue 7 through the command line: `kg query NAME --param ...`, the output formats,
+"""Through the command line: `kg query NAME --param ...`, the output formats,
 --limit, --timeout, `kg queries`, and the error messages a user sees."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 3: the ontology, IRIs, SHACL shapes and reproducible graphs."""
+"""The ontology, IRIs, SHACL shapes and reproducible graphs."""
 from __future__ import annotations
 
 import json

@@ -1,9 +1,10 @@
-"""Issue 5: clause-level relations, events and canonical predicates.
+"""Clause-level relations, events and canonical predicates.
 
 Rules are tested on hand-built parses where the point is the rule itself, and
 with the real model on short sentences for what a user sees; the seed article
-must give the facts the issue names; a property over BBC sentences guards the
-arguments of every fact.
+must give the facts it states (the UK and the EU agreed to share data, Starmer's
+trip to Albania ...); a property over BBC sentences guards the arguments of
+every fact.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 2: the whole path, with the real model, as a user meets it."""
+"""The whole path, with the real model, as a user meets it."""
 from __future__ import annotations
 
 import json
