@@ -1,4 +1,4 @@
-"""Issue 6: incremental builds, kg remove, kg dump / kg load."""
+"""Incremental builds, kg remove, kg dump / kg load."""
 from __future__ import annotations
 
 import pytest
