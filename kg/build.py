@@ -7,6 +7,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from pyoxigraph import NamedNode
+
 from kg.errors import KGError
 from kg.inputs import InputWarning
 from kg.model import Article, content_hash
@@ -36,6 +38,7 @@ class BuildReport:
     words: int = 0
     seconds: float = 0.0
     store_documents: int = 0
+    entity_refresh_seconds: float = 0.0  # marking and refreshing entity descriptions (in the writer thread)
 
     @property
     def words_per_second(self) -> float:
@@ -128,26 +131,31 @@ def build(
 
     with StoreWriter(store, bulk=bulk) as writer:
         pending: dict = {}
+        observing: dict = {}  # document graph -> the entities and relation types it observes
         pending_quads = 0
         added: set[str] = set()  # documents new to the store
+        entities: set[str] = set()  # distinct, as `kg stats` counts them
         for doc in mapped:
             pending[doc.graph] = doc.quads
+            observing[doc.graph] = [NamedNode(iri) for iri in doc.observed]
             pending_quads += len(doc.quads)
             if doc.graph.value not in in_store:
                 added.add(doc.graph.value)
             report.documents += 1
             report.sentences += doc.sentences
-            report.entities += doc.entities
+            entities.update(doc.entities)
             report.relations += doc.relations
             report.words += doc.words
             if progress:
                 progress(1)
             if len(pending) >= batch_docs or pending_quads >= BATCH_QUADS:
-                writer.submit(pending)
-                pending, pending_quads = {}, 0
+                writer.submit(pending, observing)
+                pending, observing, pending_quads = {}, {}, 0
         if pending:
-            writer.submit(pending)
+            writer.submit(pending, observing)
     report.triples = writer.written
+    report.entities = len(entities)
+    report.entity_refresh_seconds = writer.entities.seconds
     report.seconds = time.perf_counter() - started
     # counted from what we know, not from the store: counting its quads takes
     # time in proportion to the whole store, which an incremental build must not

@@ -93,6 +93,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("dump_file", metavar="FILE")
     _add_store(p)
 
+    p = sub.add_parser("repair", help="bring the entity graph up to date after an interrupted write or an older kg")
+    _add_store(p)
+    p.add_argument("--rebuild", action="store_true",
+                   help="recompute every entity description from the documents, not only the stale ones")
+
     p = sub.add_parser("validate", help="check the store against the SHACL shapes (ontology/shapes.ttl)")
     _add_store(p)
 
@@ -259,8 +264,23 @@ def cmd_load(args) -> int:
     from kg.store.documents import load_nquads
 
     with open_store(args.store) as store:
-        n = load_nquads(store, args.dump_file)
-    print(f"loaded {args.dump_file} into {args.store} ({n:,} quads in store)")
+        report = load_nquads(store, args.dump_file)
+    for graph in report.replaced:
+        print(f"replaced document graph <{graph}> whole with the one in {args.dump_file} "
+              "(a document graph is never merged into)", file=sys.stderr)
+    others = f", {len(report.other_graphs):,} other graphs" if report.other_graphs else ""
+    print(f"loaded {args.dump_file} into {args.store}: {len(report.documents):,} documents "
+          f"({len(report.replaced):,} replaced){others}; {report.quads:,} quads in store")
+    return 0
+
+
+def cmd_repair(args) -> int:
+    from kg.store import open_store
+    from kg.store.entities import repair
+
+    with open_store(args.store) as store:  # opening already repairs what it must
+        report = repair(store, rebuild=args.rebuild)
+    print(f"{args.store}: {report.summary()}")
     return 0
 
 
@@ -287,7 +307,7 @@ def cmd_eval(args) -> int:
 
 COMMANDS = {"build": cmd_build, "query": cmd_query, "queries": cmd_queries, "stats": cmd_stats,
             "extract": cmd_extract, "export": cmd_export, "validate": cmd_validate, "eval": cmd_eval,
-            "remove": cmd_remove, "dump": cmd_dump, "load": cmd_load}
+            "remove": cmd_remove, "dump": cmd_dump, "load": cmd_load, "repair": cmd_repair}
 
 
 if __name__ == "__main__":

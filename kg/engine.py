@@ -34,7 +34,8 @@ def map_partition(articles: list[Article], base_iri: str, model: str | None, sta
     quads, counts = [], []
     for doc in map_articles(articles, iris=iris, model=model, jobs=1, started=started_literal):
         quads.extend(doc.quads)
-        counts.append((doc.doc_id, doc.graph.value, doc.sentences, doc.entities, doc.relations, doc.words))
+        counts.append((doc.doc_id, doc.graph.value, doc.sentences, doc.entities, doc.relations, doc.words,
+                       doc.observed))
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), counts
 
 
@@ -76,9 +77,9 @@ def map_with_dask(articles: Iterable[Article], *, iris: IriMinter, model: str | 
             by_graph: dict[str, list] = {}
             for quad in ox.parse(shard, format=ox.RdfFormat.N_QUADS):
                 by_graph.setdefault(quad.graph_name.value, []).append(quad)
-            for doc_id, graph, sentences, entities, relations, words in counts:
+            for doc_id, graph, sentences, entities, relations, words, observed in counts:
                 yield DocumentGraph(doc_id, ox.NamedNode(graph), by_graph.get(graph, []),
-                                    sentences, entities, relations, words)
+                                    sentences, entities, relations, words, observed)
     finally:
         client.close()
         if cluster is not None:

@@ -28,3 +28,7 @@ class QueryError(KGError):
 
 class ExportError(KGError):
     """The graph cannot be written in the requested export format."""
+
+
+class StoreWarning(UserWarning):
+    """The store was repaired or upgraded on opening, or needs to be; the command goes on."""

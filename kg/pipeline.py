@@ -41,9 +41,10 @@ class DocumentGraph:
     graph: NamedNode
     quads: list[Quad]
     sentences: int
-    entities: int
+    entities: frozenset[str]  # the IRIs of the entities it mentions
     relations: int
     words: int
+    observed: frozenset[str]  # the IRIs of the entities and relation types it observes
 
 
 def batched_by_chars(items: Iterable[tuple[str, T]], budget: int) -> Iterator[tuple[tuple[str, T], ...]]:
@@ -131,8 +132,10 @@ def map_extraction(x: Extraction, iris: IriMinter, *, model: str, started: Liter
     """One document's extraction as its named graph, with the summary's counts."""
     quads = list(extraction_quads(x, iris, model=model, started=started))
     relations = sum(1 for r in x.relations if is_mapped(r))
+    entities = frozenset(iris.entity(e.key, e.type).value for e in x.entities)
+    relation_types = frozenset(iris.relation(r.predicate).value for r in x.relations if is_mapped(r))
     return DocumentGraph(x.article.doc_id, iris.document(x.article.doc_id), quads,
-                         len(x.sentences), len(x.entities), relations, x.words)
+                         len(x.sentences), entities, relations, x.words, entities | relation_types)
 
 
 def map_articles(articles: Iterable[Article], *, iris: IriMinter, model: str | None, jobs: int = 1,

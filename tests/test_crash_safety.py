@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import StoreWarning
+from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import PROV
 from kg.store import GraphStore
+from kg.store.entities import check, repair
 
 from .conftest import BBC, need_shared
 
@@ -25,9 +28,27 @@ def _quads(path: Path) -> set:
         return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
 
 
-def _run(corpus: Path, store: Path) -> subprocess.Popen:
+def _run(corpus: Path, store: Path, **env: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--store", str(store),
-                             "--batch-docs", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--batch-docs", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **env})
+
+
+def _entity_graph_is_what_its_documents_give(path: Path) -> None:
+    """Recomputing every description from the documents changes nothing."""
+    with GraphStore(path) as store:
+        before = {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+        repair(store, rebuild=True)
+        after = {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+    assert before == after
+
+
+@pytest.fixture(scope="module")
+def expected(corpus, tmp_path_factory) -> set:
+    clean = tmp_path_factory.mktemp("clean") / "store"
+    proc = _run(corpus, clean)
+    assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()
+    return _quads(clean)
 
 
 def _wal_bytes(store: Path) -> int:
@@ -44,12 +65,7 @@ def corpus(tmp_path_factory) -> Path:
     return path
 
 
-def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, tmp_path):
-    clean = tmp_path / "clean"
-    proc = _run(corpus, clean)
-    assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()
-    expected = _quads(clean)
-
+def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, expected, tmp_path):
     crashed = tmp_path / "crashed"
     proc = _run(corpus, crashed)
     # wait until the first batches are on disk, then kill without warning
@@ -62,8 +78,9 @@ def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
 
-    with GraphStore(crashed) as store:  # opens, and drops any half-written graph
+    with GraphStore(crashed) as store:  # opens, drops any half-written graph, refreshes what was marked
         hashes = store.document_hashes()
+        entity_graph = IriMinter().entity_graph()
     partial = _quads(crashed)
     # the kill landed before the end; depending on timing 0..N-1 whole documents are in
     assert len(hashes) < N_DOCS
@@ -72,10 +89,30 @@ def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, tmp_path):
         mine = {q for q in partial if q.graph_name.value == graph}
         theirs = {q for q in expected if q.graph_name.value == graph}
         assert mine == theirs
-    assert {q.graph_name.value for q in partial} == set(hashes)
+    assert {q.graph_name.value for q in partial} - {entity_graph.value} == set(hashes)
+    _entity_graph_is_what_its_documents_give(crashed)
 
     proc = _run(corpus, crashed)
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
     assert f"{len(hashes)} unchanged" in out.decode()
+    assert _quads(crashed) == expected
+
+
+def test_sigkill_inside_the_entity_refresh_is_repaired_on_opening(corpus, expected, tmp_path):
+    crashed = tmp_path / "crashed"
+    proc = _run(corpus, crashed, KG_TEST_KILL_IN_ENTITY_REFRESH="50")
+    proc.wait(timeout=600)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
+    with GraphStore(crashed, read_only=True) as store:  # it knows it is stale
+        health = check(store)
+        assert health.stale > 0 and health.old_documents == 0
+        assert len(store.document_hashes()) == N_DOCS  # every document was written before the refresh
+    with pytest.warns(StoreWarning, match="repaired on opening"):
+        GraphStore(crashed).close()  # a writable open repairs
+    assert _quads(crashed) == expected
+    proc = _run(corpus, crashed)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    assert f"{N_DOCS} unchanged" in out.decode()
     assert _quads(crashed) == expected

@@ -33,6 +33,7 @@ from kg.model import Argument, Article, Entity, Extraction, Mention, Relation, S
 from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import extraction_quads
 from kg.store import GraphStore
+from kg.store.entities import write_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 IRIS = IriMinter()
@@ -101,12 +102,13 @@ def _documents(*, bell: bool):
 
 
 def _store(*, bell: bool = True) -> GraphStore:
+    """The documents' graphs, and the entity graph describing their entities once."""
     store = GraphStore(None)
     graphs: dict = {}
     for x in _documents(bell=bell):
         for quad in extraction_quads(x, IRIS, model="test-model"):
             graphs.setdefault(quad.graph_name, []).append(quad)
-    store.write_documents(graphs)
+    write_documents(store, graphs)
     return store
 
 
@@ -283,6 +285,33 @@ def test_entity_graph_of_one_document(store):
     G = entity_graph(store, graph=HOSTILE_IDS[0])
     assert G.number_of_nodes() == 2 and G.number_of_edges() == 1
     assert next(iter(G.edges(data=True)))[2]["statements"] == 1
+
+
+def test_entity_graph_nodes_are_the_entities_descriptions():
+    """A node shows the entity's one description (the entity graph's label and
+    type), in the whole store and in one document, whatever each document called it."""
+    from dataclasses import replace
+
+    from kg.query import run
+
+    linked = replace(_entity("united kingdom", "Britain", "Country", (4, 11)),
+                     same_as=("http://www.wikidata.org/entity/Q145",))
+    plain = _entity("united kingdom", "United Kingdom", "Place", (4, 18))
+    store = GraphStore(None)
+    graphs: dict = {}
+    for doc_id, uk in (("d1", linked), ("d2", plain), ("d3", plain)):
+        for quad in extraction_quads(_extraction(doc_id, f"The {uk.label} spoke.", [uk], []), IRIS, model="m"):
+            graphs.setdefault(quad.graph_name, []).append(quad)
+    write_documents(store, graphs)
+    iri = IRIS.entity("united kingdom", "Country")
+    [described] = run(store, "SELECT ?e ?label ?type WHERE { ?e rdfs:label ?label ; a ?type "
+                             "FILTER(STRSTARTS(STR(?type), STR(schema:))) }", {"e": iri}).to_dicts()
+    expected = {"label": described["label"], "type": described["type"].rsplit("/", 1)[-1]}
+    whole = entity_graph(store).nodes[iri.value]
+    assert {k: whole[k] for k in expected} == expected and whole["documents"] == 3 and whole["mentions"] == 3
+    for doc_id in ("d1", "d2"):
+        one = entity_graph(store, graph=doc_id).nodes[iri.value]
+        assert {k: one[k] for k in expected} == expected and one["documents"] == 1
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

@@ -1,13 +1,15 @@
 """The named queries in queries/, run against a store built once with the
 real model from two short stories (plus the seed article when ../shared is there),
-checked on the rows they return."""
+checked on the rows they return; and, on the example documents too, that no
+query repeats a row now that each entity is described once."""
 from __future__ import annotations
 
 import re
+import shlex
 import sys
+from collections import Counter
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg.errors import KGError, QueryError
@@ -283,6 +285,131 @@ def test_every_named_query_has_a_test():
     assert set(list_queries()) - asked == set()
 
 
+# -- one description per entity: no row twice ------------------------------------------
+
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def examples():
+    """The example documents (four stories sharing the UK, the EU, Keir Starmer,
+    Albania ...) built into one store."""
+    from kg.graph import KnowledgeGraph
+    from kg.inputs import read_articles, resolve_inputs
+
+    kg = KnowledgeGraph()
+    kg.add_documents(read_articles(resolve_inputs([EXAMPLES])))
+    yield kg
+    kg.close()
+
+
+def example_calls(name: str) -> list[dict[str, str]]:
+    """The parameters of each example call in a query's header, and no parameters
+    at all when the query needs none."""
+    query = load_query(name)
+    calls: list[dict[str, str]] = [] if any(p.required for p in query.parameters) else [{}]
+    for line in query.example.splitlines():
+        argv = shlex.split(line.split(">")[0])
+        params = dict(argv[i + 1].split("=", 1) for i, arg in enumerate(argv) if arg == "--param")
+        if params not in calls:
+            calls.append(params)
+    return calls
+
+
+def test_the_examples_share_their_entities(examples):
+    shared = examples.query("""SELECT ?label (COUNT(?document) AS ?documents) WHERE {
+        ?entity kg:mentionedIn ?document ; rdfs:label ?label } GROUP BY ?label HAVING (COUNT(?document) > 1)""")
+    found = {r["label"]: r["documents"] for r in shared.to_dicts()}
+    assert found["United Kingdom"] >= 3 and {"European Union", "Keir Starmer", "Albania"} <= set(found)
+
+
+@pytest.mark.parametrize("corpus", ["examples", "graph"])
+@pytest.mark.parametrize("name", sorted(list_queries()))
+def test_no_named_query_repeats_a_row(request, corpus, name):
+    """Entities and relation types are described once, in the entity graph, so no
+    query needs DISTINCT to hide one copy of a description per document."""
+    store = request.getfixturevalue(corpus)
+    answered = 0
+    for params in example_calls(name):
+        rows = [tuple(row) for row in store.query(name, **params).rows]
+        repeated = [row for row, n in Counter(rows).items() if n > 1]
+        assert not repeated, f"{name} {params}: {len(repeated)} rows repeated, e.g. {repeated[0]}"
+        answered += bool(rows)
+    assert answered, f"{name}: none of {example_calls(name)} found anything in {corpus}"
+
+
+def test_one_label_per_subject_and_language_over_the_union(examples):
+    rows = examples.query("SELECT ?e ?label WHERE { ?e rdfs:label ?label }").rows
+    labels = [(r["e"], r["label"].language) for r in rows]
+    assert labels and len(labels) == len(set(labels))
+    typed = [r["e"] for r in examples.query(
+        "SELECT ?e WHERE { ?e a kg:Entity , ?type FILTER(STRSTARTS(STR(?type), STR(schema:))) }").rows]
+    mentioned = examples.query("SELECT DISTINCT ?e WHERE { ?m kg:denotes ?e }").rows
+    assert len(typed) == len(set(typed)) == len(mentioned)  # every entity: one schema.org class
+    relation_types = [r["r"] for r in examples.query("SELECT ?r WHERE { ?r a kg:RelationType ; rdfs:label ?l }").rows]
+    assert relation_types and len(relation_types) == len(set(relation_types))
+
+
+def _document(doc_id: str, text: str, entities: list[tuple[str, str, str]], relations=()):
+    """A one-sentence document as the extractor would record it; ``entities`` are
+    (key, label, schema.org type), each mentioned where its label first occurs."""
+    from kg.model import Article, Entity, Extraction, Mention, Sentence
+
+    records = []
+    for key, label, kind in entities:
+        start = text.index(label)
+        records.append(Entity(key=key, label=label, type=kind,
+                              mentions=(Mention(start, start + len(label), label, 0, "X"),)))
+    return Extraction(article=Article(doc_id=doc_id, text=text), sentences=(Sentence(0, 0, len(text), text),),
+                      entities=tuple(records), relations=tuple(relations), words=len(text.split()))
+
+
+def _fact(subject: str, predicate: str, label: str, obj: str, text: str):
+    """An asserted relation between two entities (by key) that spans the sentence."""
+    from kg.model import Argument, Relation
+
+    return Relation(subject=Argument(subject, 0, 1, subject), phrase=label, predicate=predicate, label=label,
+                    object=Argument(obj, len(text) - 2, len(text) - 1, obj), sentence=0, start=0, end=len(text),
+                    confidence=0.9)
+
+
+def _store_of(*extractions):
+    """An in-memory store holding these documents and the entity graph they give."""
+    from kg.rdf.iris import IriMinter
+    from kg.rdf.mapping import extraction_quads
+    from kg.store import GraphStore
+    from kg.store.entities import write_documents
+
+    store = GraphStore()
+    graphs: dict = {}
+    for x in extractions:
+        for quad in extraction_quads(x, IriMinter(), model="test-model"):
+            graphs.setdefault(quad.graph_name, []).append(quad)
+    write_documents(store, graphs)
+    return store
+
+
+def test_a_fact_two_documents_state_is_listed_once_by_entity():
+    text = "The UK met the EU."
+    entities = [("united kingdom", "UK", "Country"), ("european union", "EU", "Organization")]
+    store = _store_of(*(_document(doc, text, entities, [_fact("united kingdom", "meet", "met", "european union", text)])
+                        for doc in ("a", "b")))
+    # the direct triple is in both documents' graphs; `entity` lists it once (its one DISTINCT)
+    rows = run(store, "entity", {"entity": "UK"}).to_dicts()
+    assert [r["valueLabel"] for r in rows if r["property"].endswith("/relation/meet")] == ["EU"]
+    assert len([r for r in rows if r["property"].endswith("#mentionedIn")]) == 2
+    assert len(run(store, "relations").rows) == 2  # one statement a document, each with its evidence
+
+
+def test_a_statement_about_itself_is_listed_once():
+    text = "The UK praised the UK."
+    store = _store_of(_document("a", text, [("united kingdom", "UK", "Country")],
+                                [_fact("united kingdom", "praise", "praised", "united kingdom", text)]))
+    assert triples(run(store, "timeline", {"entity": "UK"}).to_dicts()) == {("UK", "praised", "UK")}
+    assert len(run(store, "timeline", {"entity": "UK"}).rows) == 1
+    assert len(run(store, "relations-between", {"entity": "UK", "other": "UK"}).rows) == 1
+
+
 # -- the files themselves -----------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(list_queries()))
@@ -357,24 +484,16 @@ def test_entity_label_resolution(graph):
 
 
 def test_ambiguous_label_lists_the_candidates():
-    from kg.store import GraphStore
-
-    kg_ns, rdfs, schema = "https://w3id.org/newskg/ns#", "http://www.w3.org/2000/01/rdf-schema#", SCHEMA
-    store = GraphStore()
-    doc = ox.NamedNode("https://example.org/kg/doc/d")
-    quads = []
-    for iri, kind in (("person/paris", "Person"), ("place/paris", "City")):
-        node = ox.NamedNode("https://example.org/kg/entity/" + iri)
-        quads += [ox.Quad(node, ox.NamedNode(rdfs + "label"), ox.Literal("Paris", language="en"), doc),
-                  ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                          ox.NamedNode(schema + kind), doc),
-                  ox.Quad(node, ox.NamedNode(kg_ns + "mentionedIn"), doc, doc)]
-    store.write_documents({doc: quads})
+    # Paris the person in one document, Paris the city in another: two entities, one label
+    store = _store_of(_document("a", "Paris was there.", [("paris", "Paris", "Person")]),
+                      _document("b", "Paris was there.", [("paris", "Paris", "City")]))
     with pytest.raises(QueryError) as info:
         resolve_entity(store, "paris")
     message = str(info.value)
-    assert "names 2 entities" in message and "(Person)" in message and "(City)" in message
+    assert "names 2 entities" in message and "Paris (Person)" in message and "Paris (City)" in message
     assert "<https://example.org/kg/entity/place/paris>" in message and "as <IRI>" in message
+    with pytest.raises(QueryError, match=r"did you mean 'Paris'\?"):  # the label once, not once per entity
+        resolve_entity(store, "pari")
 
 
 def test_missing_and_unknown_parameters(graph):

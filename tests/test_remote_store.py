@@ -24,6 +24,8 @@ from kg.build import build
 from kg.errors import QueryError, StoreError
 from kg.model import Article
 from kg.query import list_queries, load_query, run
+from kg.store.documents import remove_documents
+from kg.store.entities import repair
 from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import PROV
 from kg.rdf.terms import KG
@@ -149,7 +151,8 @@ def test_remote_build_is_isomorphic_to_embedded(built):
     assert len(remote_quads) > 200
     assert remote_quads == content(embedded)
     assert remote.named_graphs() == embedded.named_graphs()
-    assert len(remote.named_graphs()) == 2
+    assert len(remote.named_graphs()) == 3  # two documents and the entity graph
+    assert IriMinter().entity_graph() in remote.named_graphs()
     assert len(remote) == len(embedded)
     assert remote.document_hashes() == embedded.document_hashes()
     # text with quotes and newlines survived N-Triples on the wire
@@ -185,14 +188,28 @@ def test_changed_document_replaces_its_graph(fresh):
 def test_remove_document(fresh):
     remote, embedded = fresh
     graph = IriMinter().document(DOCS[1].doc_id)
-    assert remote.remove_document(graph) is True
-    assert embedded.remove_document(graph) is True
+    assert remove_documents(remote, [DOCS[1].doc_id]) == ([DOCS[1].doc_id], [])
+    assert remove_documents(embedded, [DOCS[1].doc_id]) == ([DOCS[1].doc_id], [])
     assert graph not in remote.named_graphs()
     assert list(remote.quads(graph)) == []
-    assert content(remote) == content(embedded)
+    assert content(remote) == content(embedded)  # the entity graphs were refreshed alike
     assert remote.remove_document(graph) is False
     report = build(DOCS, remote)  # the removed document is built again, the other skipped
     assert (report.documents, report.unchanged) == (1, 1)
+
+
+def test_a_users_graph_survives_builds_removes_and_repairs_on_a_remote_store(fresh):
+    remote, _ = fresh
+    mine = ox.NamedNode("http://example.com/mygraph")
+    body = ox.serialize([ox.Triple(ox.NamedNode("http://example.com/a"), ox.NamedNode("http://example.com/p"),
+                                   ox.Literal("mine"))], format=ox.RdfFormat.N_TRIPLES)
+    requests.put(remote.gsp_endpoint, params={"graph": mine.value}, data=body,
+                 headers={"Content-Type": "application/n-triples"}, timeout=30).raise_for_status()
+    build([DOCS[0], CHANGED], remote)
+    remove_documents(remote, [DOCS[0].doc_id])
+    with RemoteStore(remote.url) as reopened:
+        repair(reopened, rebuild=True)
+        assert [q.object.value for q in reopened.quads(mine)] == ["mine"]
 
 
 def test_opening_drops_a_graph_left_without_its_commit_marker(fresh):
@@ -204,7 +221,7 @@ def test_opening_drops_a_graph_left_without_its_commit_marker(fresh):
     assert half in remote.named_graphs()
     with RemoteStore(remote.url) as reopened:
         assert half not in reopened.named_graphs()
-        assert len(reopened.named_graphs()) == 2
+        assert len(reopened.named_graphs()) == 3  # two documents and the entity graph
 
 
 # -- queries --------------------------------------------------------------------------
@@ -260,7 +277,7 @@ def test_parameter_values_cannot_break_out_of_the_query(built):
     for text in ['"} } ; DROP ALL ; #', "x' . ?s ?p ?o", "line\nbreak \\ \u0001 \U0001F600", "<http://x/>"]:
         answer = list(remote.query("SELECT ?v WHERE { }", substitutions={ox.Variable("v"): ox.Literal(text)}))
         assert [row["v"] for row in answer] == [ox.Literal(text)]
-    assert len(remote.named_graphs()) == 2
+    assert len(remote.named_graphs()) == 3  # nothing dropped: two documents and the entity graph
 
 
 def test_syntax_error_is_a_query_error_with_the_users_line(built):

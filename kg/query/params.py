@@ -28,37 +28,48 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CURIE = re.compile(r"^([A-Za-z][\w\-]*):([^\s/<>]*)$")
 _MAX_CANDIDATES = 8
 
-# Exact matches first (an index lookup), then a case-insensitive scan of labels.
+# An entity's labels are in its one description, in the entity graph: one
+# preferred label per language (skos:prefLabel, the same as its rdfs:label) and
+# its alternative labels (skos:altLabel), no label twice. Reading skos:prefLabel
+# rather than rdfs:label leaves out the phrases and events that document graphs
+# label (609 labels to scan instead of 2,032 on 80 BBC stories); kg:mentionedIn,
+# in the document graphs, keeps what the store's documents mention (Oxigraph 0.5
+# tests it six times faster than `a kg:Entity`: 2 ms against 14 ms for one
+# case-insensitive lookup there). Exact matches first (an index lookup), then a
+# case-insensitive scan of the labels.
 _ENTITY_EXACT = """
-SELECT DISTINCT ?name ?entity ?preferred WHERE {
-  { ?entity rdfs:label ?name BIND(true AS ?preferred) }
+SELECT ?name ?entity ?preferred WHERE {
+  { ?entity skos:prefLabel ?name BIND(true AS ?preferred) }
   UNION { ?entity skos:altLabel ?name BIND(false AS ?preferred) }
   FILTER EXISTS { ?entity kg:mentionedIn ?document }
 }"""
 _ENTITY_FOLDED = """
-SELECT DISTINCT ?folded ?entity ?preferred WHERE {
-  { ?entity rdfs:label ?label BIND(true AS ?preferred) }
+SELECT ?folded ?entity ?preferred WHERE {
+  { ?entity skos:prefLabel ?label BIND(true AS ?preferred) }
   UNION { ?entity skos:altLabel ?label BIND(false AS ?preferred) }
   FILTER(LCASE(STR(?label)) = ?folded)
   FILTER EXISTS { ?entity kg:mentionedIn ?document }
 }"""
+# DISTINCT: different entities may share a label (Paris the city, Paris the person)
 _ENTITY_NEAR = """
 SELECT DISTINCT ?folded ?label WHERE {
-  ?entity rdfs:label ?label ; kg:mentionedIn ?document .
+  ?entity skos:prefLabel ?label .
   FILTER(CONTAINS(LCASE(STR(?label)), ?folded))
+  FILTER EXISTS { ?entity kg:mentionedIn ?document }
 } ORDER BY STRLEN(?label) ?label LIMIT 5"""
 _RELATION_LABELLED = """
-SELECT DISTINCT ?folded ?entity WHERE {
+SELECT ?folded ?entity WHERE {
   ?entity a kg:RelationType ; rdfs:label ?label .
   FILTER(LCASE(STR(?label)) = ?folded)
 }"""
 _RELATION_TYPE = "SELECT ?entity WHERE { ?entity a kg:RelationType }"
+# an entity or a relation type, by its label and (for an entity) its schema.org class
 _DESCRIBE = """
-SELECT ?entity (SAMPLE(?label) AS ?name) (GROUP_CONCAT(DISTINCT ?kind; separator=", ") AS ?types) WHERE {
-  ?entity rdfs:label ?label .
-  OPTIONAL { ?entity a ?type FILTER(STRSTARTS(STR(?type), "https://schema.org/"))
-             BIND(STRAFTER(STR(?type), "https://schema.org/") AS ?kind) }
-} GROUP BY ?entity"""
+SELECT ?entity ?name ?kind WHERE {
+  ?entity rdfs:label ?name .
+  OPTIONAL { ?entity a ?type FILTER(STRSTARTS(STR(?type), STR(schema:))) }
+  BIND(STRAFTER(STR(?type), STR(schema:)) AS ?kind)
+} ORDER BY ?name"""
 
 
 def split_param(raw: str) -> tuple[str, str]:
@@ -247,8 +258,8 @@ def _candidates(store: Store, iris: set) -> str:
     described = []
     for iri in sorted(iris, key=lambda n: n.value)[:_MAX_CANDIDATES]:
         rows = _solutions(store, _DESCRIBE, {"entity": iri})
-        name = rows[0]["name"].value if rows and rows[0]["name"] is not None else "?"
-        types = rows[0]["types"].value if rows and rows[0]["types"] is not None else ""
-        described.append(f"{name} ({types}) <{iri.value}>" if types else f"{name} <{iri.value}>")
+        name = rows[0]["name"].value if rows else "?"
+        kind = rows[0]["kind"].value if rows and rows[0]["kind"] is not None else ""
+        described.append(f"{name} ({kind}) <{iri.value}>" if kind else f"{name} <{iri.value}>")
     more = f" and {len(iris) - _MAX_CANDIDATES} more" if len(iris) > _MAX_CANDIDATES else ""
     return "; ".join(described) + more

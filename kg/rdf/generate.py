@@ -104,7 +104,8 @@ def render_docs(path: Path = ONTOLOGY) -> str:
     return "\n".join(out)
 
 
-_OBJECT_PROPERTIES = {"sentence", "document", "denotes", "mentionedIn", "attributedTo"}
+_OBJECT_PROPERTIES = {"sentence", "document", "denotes", "mentionedIn", "attributedTo",
+                      "observes", "observedType", "observedLink", "observedRoleOf"}
 # Plain-JSON names for the standard terms kg writes, so a web developer can read
 # `"label"` and `"sameAs"` instead of full IRIs.
 _FRIENDLY_TERMS: dict[str, object] = {

@@ -11,6 +11,8 @@ order documents are read in.
 'https://example.org/kg/entity/person/john_smith/2'
 >>> iris.document("business/001").value
 'https://example.org/kg/doc/business%2F001'
+>>> iris.entity_graph().value
+'https://example.org/kg/entity/'
 """
 from __future__ import annotations
 
@@ -107,6 +109,19 @@ class IriMinter:
     def software(self) -> NamedNode:
         return NamedNode(f"{self.base}software/kg")
 
+    def observation(self, doc_id: str, thing: NamedNode) -> NamedNode:
+        """The node holding what one document said about an entity or relation type."""
+        return observation_in(self.document(doc_id), thing)
+
+    def entity_graph(self) -> NamedNode:
+        """The graph of the one description of every entity and relation type: the
+        dataset's entity namespace itself."""
+        return NamedNode(f"{self.base}entity/")
+
+    def is_document_graph(self, iri: str) -> bool:
+        """Is ``iri`` the name of one of this dataset's document graphs?"""
+        return base_of(iri) == self.base
+
     def namespaces(self, *, documents: bool = True, kinds: bool = False) -> dict[str, str]:
         """Prefix -> namespace for this dataset: ``entity``, ``rel``, ``doc`` (when
         ``documents``) and one per entity kind, ``person`` ... (when ``kinds``)."""
@@ -120,6 +135,17 @@ class IriMinter:
         return spaces
 
 
+def base_of_entity_graph(graph_iri: str) -> str | None:
+    """The base IRI of an entity graph's IRI (``{base}entity/``), if it is one."""
+    return graph_iri[: -len("entity/")] if graph_iri.endswith("/entity/") else None
+
+
+def observation_in(document: NamedNode, thing: NamedNode) -> NamedNode:
+    """The observation node of ``thing`` in the graph of ``document``: ``{doc}#about-{hash}``."""
+    digest = hashlib.sha256(thing.value.encode("utf-8")).hexdigest()[:16]
+    return NamedNode(f"{document.value}#about-{digest}")
+
+
 def base_of(document_iri: str) -> str | None:
     """The base IRI a document IRI was minted under (``{base}doc/{id}``), if it was.
 
@@ -128,6 +154,7 @@ def base_of(document_iri: str) -> str | None:
     """
     # ids are percent-encoded into one path segment, so the last "/doc/" is ours
     cut = document_iri.rfind("/doc/")
-    if cut < 0 or "/" in document_iri[cut + 5:] or "#" in document_iri[cut + 5:]:
+    rest = document_iri[cut + 5:]
+    if cut < 0 or not rest or "/" in rest or "#" in rest:
         return None
     return document_iri[: cut + 1]

@@ -1,9 +1,12 @@
 """Extraction records -> RDF quads, one named graph per document.
 
-The graph of a document holds: the document and its metadata, its sentences,
-its entity mentions, the entities (type, label, aliases, links), the relation
-types it uses, every fact as a direct triple plus a statement node with its
-evidence, and the build activity that produced it. One function maps each
+The graph of a document holds only what the document says: the document and
+its metadata, its sentences, its entity mentions, what it observed about each
+entity and relation type it names (label, type, aliases, links: a
+``kg:Observation``), every fact as a direct triple plus a statement node with
+its evidence, and the build activity that produced it. The one description of
+each entity and relation type is computed from all documents' observations
+(:mod:`kg.rdf.descriptions`) and kept in the entity graph by the store. One function maps each
 kind of record; :func:`extraction_quads` calls them in turn.
 """
 from __future__ import annotations
@@ -17,8 +20,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.model import (Argument, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
                       content_hash)
+from kg.rdf.descriptions import observation_quads
 from kg.rdf.iris import IriMinter
-from kg.rdf.namespace import DCTERMS, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.rdf.namespace import DCTERMS, NIF, PROV, RDF, RDFS, SCHEMA, XSD
 from kg.rdf.terms import KG
 from kg.version import __version__
 
@@ -134,7 +138,8 @@ def document_quads(x: Extraction, terms: DocumentTerms) -> Iterator[Quad]:
 
 def provenance_quads(terms: DocumentTerms, software: NamedNode, *, model: str,
                      started: Literal | None) -> Iterator[Quad]:
-    """The build activity that produced this graph, and the software that ran it."""
+    """The build activity that produced this graph (the software that ran it is
+    described once, in the entity graph)."""
     doc, build, q = terms.graph, terms.build, terms.quad
     yield q(doc, PROV.wasGeneratedBy, build)
     yield q(build, RDF.type, KG.Build)
@@ -144,8 +149,6 @@ def provenance_quads(terms: DocumentTerms, software: NamedNode, *, model: str,
     yield q(build, PROV.wasAssociatedWith, software)
     yield q(build, PROV.startedAtTime, started or now_literal())
     yield q(build, PROV.endedAtTime, now_literal())
-    yield q(software, RDF.type, PROV.SoftwareAgent)
-    yield q(software, RDFS.label, Literal("kg"))
 
 
 def sentence_quads(sentences: Iterable[Sentence], terms: DocumentTerms) -> Iterator[Quad]:
@@ -161,21 +164,18 @@ def sentence_quads(sentences: Iterable[Sentence], terms: DocumentTerms) -> Itera
 
 
 def entity_quads(e: Entity, terms: DocumentTerms, iris: IriMinter) -> Iterator[Quad]:
-    """An entity as this document describes it, and each of its mentions."""
+    """What this document says about an entity (an observation: the label, type,
+    aliases, links and job title it used), and each of its mentions. The
+    entity's one description is computed from every document's observations
+    (:mod:`kg.rdf.descriptions`) and lives in the entity graph."""
     q = terms.quad
     node = terms.entities[e.key]
-    yield q(node, RDF.type, SCHEMA[e.type])
-    yield q(node, RDFS.label, _en(e.label))
-    yield q(node, SKOS.prefLabel, _en(e.label))
     yield q(node, KG.mentionedIn, terms.graph)
-    for alias in e.aliases:
-        yield q(node, SKOS.altLabel, _en(alias))
-    for same in e.same_as:
-        yield q(node, OWL.sameAs, NamedNode(same))
-    if e.job_title:
-        yield q(node, SCHEMA.jobTitle, _en(e.job_title))
-        if e.role_of and e.role_of in terms.entities:
-            yield q(node, KG.roleOf, terms.entities[e.role_of])
+    yield from observation_quads(
+        iris.observation(terms.doc_id, node), node, terms.graph, type=SCHEMA[e.type], label=_en(e.label),
+        aliases=[_en(alias) for alias in e.aliases], links=[NamedNode(same) for same in e.same_as],
+        job_title=_en(e.job_title) if e.job_title else None,
+        role_of=terms.entities.get(e.role_of) if e.role_of else None)
     for m in e.mentions:
         mention = iris.mention(terms.doc_id, m.start, m.end)
         yield q(mention, RDF.type, KG.Mention)
@@ -248,8 +248,8 @@ class ArgumentNodes:
 
 def relation_quads(relations: Iterable[Relation], terms: DocumentTerms, iris: IriMinter,
                    arguments: ArgumentNodes) -> Iterator[Quad]:
-    """Each relation as a statement node with its evidence, its relation type
-    (declared once), and a direct triple when it is asserted (once, however
+    """Each relation as a statement node with its evidence, an observation of
+    its relation type (once per document), and a direct triple when it is asserted (once, however
     often the same fact is read). A relation needs at least one entity end;
     the other may be a phrase."""
     q = terms.quad
@@ -263,11 +263,10 @@ def relation_quads(relations: Iterable[Relation], terms: DocumentTerms, iris: Ir
         yield from subject_quads
         yield from object_quads
         predicate = iris.relation(r.predicate)
-        if r.predicate not in declared:
+        if r.predicate not in declared:  # what this document says of the relation type: its label
             declared.add(r.predicate)
-            yield q(predicate, RDF.type, KG.RelationType)
-            yield q(predicate, RDF.type, OWL.ObjectProperty)
-            yield q(predicate, RDFS.label, _en(r.label))
+            yield from observation_quads(iris.observation(terms.doc_id, predicate), predicate, terms.graph,
+                                         type=KG.RelationType, label=_en(r.label))
         if r.asserted and (subject, predicate, obj) not in direct:
             direct.add((subject, predicate, obj))
             yield q(subject, predicate, obj)

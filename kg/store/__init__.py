@@ -1,9 +1,13 @@
 """The store layer: the only code that talks to pyoxigraph's ``Store`` or a SPARQL server."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+from kg.errors import StoreWarning
+
 from kg.store.base import Store
+from kg.store.entities import check
 from kg.store.oxigraph import GraphStore
 from kg.store.writer import StoreWriter
 
@@ -13,11 +17,19 @@ __all__ = ["GraphStore", "Store", "StoreWriter", "open_store"]
 def open_store(spec: str | Path | None, *, read_only: bool = False, **remote_options) -> Store:
     """The store ``spec`` names: a ``RemoteStore`` for an ``http(s)://`` URL (options such
     as ``auth=`` or ``gsp_endpoint=`` go to it), else an embedded ``GraphStore`` at that
-    directory (in memory for ``None``)."""
+    directory (in memory for ``None``). A read-only store whose entity graph is out
+    of date (an interrupted write, an earlier kg) opens with a warning that says
+    the one command that repairs it."""
     if isinstance(spec, str) and spec.lower().startswith(("http://", "https://")):
         from kg.store.remote import RemoteStore
 
-        return RemoteStore(spec, read_only=read_only, **remote_options)
-    if remote_options:
-        raise TypeError(f"{sorted(remote_options)} only apply to a remote (http://) store, not {spec}")
-    return GraphStore(spec, read_only=read_only)
+        store: Store = RemoteStore(spec, read_only=read_only, **remote_options)
+    else:
+        if remote_options:
+            raise TypeError(f"{sorted(remote_options)} only apply to a remote (http://) store, not {spec}")
+        store = GraphStore(spec, read_only=read_only)
+    if read_only:  # a writable store repaired itself on opening; a read-only one can only say so
+        health = check(store)
+        if not health.ok:
+            warnings.warn(health.advice(str(spec)), StoreWarning, stacklevel=2)
+    return store

@@ -3,7 +3,9 @@
 Everything above the store layer (build, query, export, validate) takes a
 :class:`Store` and works the same on either. A store holds one named graph
 per document, each complete with its commit marker (:mod:`kg.store.markers`),
-and answers SPARQL with the union of its graphs as the default graph.
+one entity graph per dataset (:mod:`kg.store.entities`), and whatever other
+graphs a user loaded, and answers SPARQL with the union of its graphs as the
+default graph.
 """
 from __future__ import annotations
 
@@ -30,6 +32,29 @@ class Store(Protocol):
 
     def remove_document(self, graph: ox.NamedNode) -> bool:
         """Delete one document graph; False if there was none."""
+
+    # -- the entity graph (see kg.store.entities)
+    def entity_graphs(self) -> list[ox.NamedNode]:
+        """The entity graph of every dataset in the store."""
+
+    def things_observed_in(self, graphs: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+        """Every entity and relation type the given document graphs observe."""
+
+    def observations_of(self, things: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+        """Every quad of every observation of ``things``."""
+
+    def stale_things(self, entity_graph: ox.NamedNode) -> set[ox.NamedNode]:
+        """What the entity graph marks as being refreshed."""
+
+    def quads_about(self, graph: ox.NamedNode, subjects: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+        """Every quad of ``graph`` whose subject is one of ``subjects``."""
+
+    def clear_stale_marks(self) -> None:
+        """Drop every stale mark of every entity graph (in one write)."""
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None: ...
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None: ...
 
     # -- reading
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,

@@ -14,7 +14,11 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.store.markers import COMPLETE_DOCUMENTS, MARKER_PREFIXES, split_markers
+from kg.rdf.namespace import RDF
+from kg.rdf.terms import KG
+from kg.store.entities import repair_if_needed
+from kg.store.markers import (CLEAR_STALE_MARKS, COMPLETE_DOCUMENTS, MARKER_PREFIXES, partial_documents,
+                              split_markers)
 
 
 class GraphStore:
@@ -38,7 +42,7 @@ class GraphStore:
                              "Is another kg process using it?") from exc
         self.read_only = read_only
         if not read_only:
-            self.remove_incomplete()
+            repair_if_needed(self, str(self.path or "the in-memory store"))
 
     # -- documents -----------------------------------------------------------------
     def document_hashes(self) -> dict[str, str]:
@@ -47,12 +51,58 @@ class GraphStore:
         return {row["g"].value: row["hash"].value for row in rows}
 
     def remove_incomplete(self) -> list[str]:
-        """Drop graphs that have no commit marker (a write was interrupted)."""
-        complete = set(self.document_hashes())
-        partial = [g for g in self._store.named_graphs() if g.value not in complete]
+        """Drop kg's document graphs that have no commit marker (a write was
+        interrupted); graphs that are not kg's are left alone."""
+        partial = partial_documents(self._store.named_graphs(), self.document_hashes(), self.entity_graphs())
         for graph in partial:
             self._store.remove_graph(graph)
         return [g.value for g in partial]
+
+    # -- the entity graph ----------------------------------------------------------
+    def entity_graphs(self) -> list[ox.NamedNode]:
+        """The entity graph of every dataset in the store."""
+        return sorted((q.subject for q in self._store.quads_for_pattern(None, RDF.type, KG.EntityGraph, None)
+                       if q.subject == q.graph_name), key=lambda g: g.value)
+
+    def things_observed_in(self, graphs: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+        """Every entity and relation type the given document graphs observe."""
+        return {q.object for graph in graphs for q in self._store.quads_for_pattern(None, KG.observes, None, graph)}
+
+    def observations_of(self, things: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+        """Every quad of every observation of ``things``, in any graph."""
+        found: list[ox.Quad] = []
+        for thing in things:
+            for observes in self._store.quads_for_pattern(None, KG.observes, thing, None):
+                found.extend(self._store.quads_for_pattern(observes.subject, None, None, observes.graph_name))
+        return found
+
+    def stale_things(self, entity_graph: ox.NamedNode) -> set[ox.NamedNode]:
+        """What the entity graph marks as being refreshed (left by an interrupted write)."""
+        return {q.object for q in self._store.quads_for_pattern(entity_graph, KG.staleEntity, None, entity_graph)}
+
+    def quads_about(self, graph: ox.NamedNode, subjects: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+        """Every quad of ``graph`` whose subject is one of ``subjects``."""
+        return [q for subject in subjects for q in self._store.quads_for_pattern(subject, None, None, graph)]
+
+    def clear_stale_marks(self) -> None:
+        """Drop every stale mark, in one transaction."""
+        try:
+            self._store.update(CLEAR_STALE_MARKS, prefixes=MARKER_PREFIXES)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        try:
+            for quad in quads:
+                self._store.remove(quad)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
 
     def write_documents(self, graphs: Mapping[ox.NamedNode, list[ox.Quad]], *, bulk: bool = False) -> int:
         """Replace each document graph with the given quads; return quads written.

@@ -33,7 +33,9 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import QueryError, StoreError
-from kg.store.markers import COMMIT_MARKER, COMPLETE_DOCUMENTS, MARKER_PREFIXES, split_markers
+from kg.store.entities import repair_if_needed
+from kg.store.markers import (CLEAR_STALE_MARKS, COMMIT_MARKER, COMPLETE_DOCUMENTS, ENTITY_GRAPHS, MARKER_PREFIXES,
+                              partial_documents, split_markers)
 
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for a connection or for the next bytes of an answer
 
@@ -52,6 +54,12 @@ _INCOMPLETE = """SELECT ?g WHERE { GRAPH ?g {}
 _DROP_INCOMPLETE = """DELETE { GRAPH ?g { ?s ?p ?o } } WHERE {
   GRAPH ?g { ?s ?p ?o }
   FILTER NOT EXISTS { GRAPH ?g { ?g kg:contentHash ?hash } } }"""
+_OBSERVED_IN = "SELECT DISTINCT ?thing WHERE { GRAPH ?g { ?o kg:observes ?thing } }"
+_OBSERVATIONS = "SELECT ?o ?p ?v ?g WHERE { GRAPH ?g { ?o kg:observes ?thing ; ?p ?v } }"
+_STALE = "SELECT ?thing WHERE { GRAPH ?g { ?g kg:staleEntity ?thing } }"
+_ABOUT = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DROP_QUADS = "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_CHUNK = 500  # terms per VALUES block: keeps each request a few tens of kilobytes
 _GRAPHS = "SELECT ?g WHERE { GRAPH ?g {} FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -123,7 +131,7 @@ class RemoteStore:
         if read_only:
             self.query("ASK {}", union=False)  # fail now, with a clear message, if the store is unreachable
         else:
-            self.remove_incomplete()
+            repair_if_needed(self, _redact(self.url))
 
     def __repr__(self) -> str:
         return f"RemoteStore({_redact(self.url)!r})"
@@ -135,13 +143,77 @@ class RemoteStore:
         return {row["g"].value: row["hash"].value for row in rows}
 
     def remove_incomplete(self) -> list[str]:
-        """Drop the content of graphs that have no commit marker (a write was interrupted)."""
+        """Drop the content of kg's document graphs that have no commit marker (a
+        write was interrupted); graphs that are not kg's are left alone."""
         self._writable("remove incomplete documents")
-        partial = [row["g"] for row in self.query(_INCOMPLETE, prefixes=_PREFIXES, union=False)]
+        unmarked = [row["g"] for row in self.query(_INCOMPLETE, prefixes=_PREFIXES, union=False)]
+        partial = partial_documents(unmarked, self.document_hashes(), self.entity_graphs()) if unmarked else []
         if partial:
             update = bind_values(_DROP_INCOMPLETE, {ox.Variable("g"): partial})
             self._update(_prologue(_PREFIXES) + update, what="dropping partly written documents")
         return sorted(g.value for g in partial)
+
+    # -- the entity graph ----------------------------------------------------------
+    def entity_graphs(self) -> list[ox.NamedNode]:
+        """The entity graph of every dataset in the store."""
+        return sorted((row["g"] for row in self.query(ENTITY_GRAPHS, prefixes=_PREFIXES, union=False)),
+                      key=lambda g: g.value)
+
+    def things_observed_in(self, graphs: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+        """Every entity and relation type the given document graphs observe."""
+        found: set[ox.NamedNode] = set()
+        for chunk in _chunks(list(graphs)):
+            rows = self.query(_OBSERVED_IN, substitutions={ox.Variable("g"): chunk}, prefixes=_PREFIXES, union=False)
+            found.update(row["thing"] for row in rows)
+        return found
+
+    def observations_of(self, things: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+        """Every quad of every observation of ``things``, in any graph."""
+        found: list[ox.Quad] = []
+        for chunk in _chunks(list(things)):
+            rows = self.query(_OBSERVATIONS, substitutions={ox.Variable("thing"): chunk}, prefixes=_PREFIXES,
+                              union=False)
+            found.extend(ox.Quad(row["o"], row["p"], row["v"], row["g"]) for row in rows)
+        return found
+
+    def stale_things(self, entity_graph: ox.NamedNode) -> set[ox.NamedNode]:
+        """What the entity graph marks as being refreshed (left by an interrupted write)."""
+        rows = self.query(_STALE, substitutions={ox.Variable("g"): entity_graph}, prefixes=_PREFIXES, union=False)
+        return {row["thing"] for row in rows}
+
+    def quads_about(self, graph: ox.NamedNode, subjects: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+        """Every quad of ``graph`` whose subject is one of ``subjects``."""
+        found: list[ox.Quad] = []
+        for chunk in _chunks(list(subjects)):
+            rows = self.query(_ABOUT, substitutions={ox.Variable("g"): [graph] * len(chunk), ox.Variable("s"): chunk},
+                              union=False)
+            found.extend(ox.Quad(row["s"], row["p"], row["o"], graph) for row in rows)
+        return found
+
+    def clear_stale_marks(self) -> None:
+        """Drop every stale mark, in one update."""
+        self._writable("write the entity graph")
+        self._update(_prologue(_PREFIXES) + CLEAR_STALE_MARKS, what="clearing stale marks")
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to their graphs (a Graph Store ``POST`` per graph)."""
+        self._writable("add quads")
+        by_graph: dict = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name, []).append(quad.triple)
+        for graph, triples in by_graph.items():
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            self._request("POST", self.gsp_endpoint, what=f"adding to graph <{graph.value}>",
+                          params={"graph": graph.value}, data=body, headers={"Content-Type": _N_TRIPLES})
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove exactly these quads (a SPARQL update; their terms written by pyoxigraph)."""
+        self._writable("remove quads")
+        for chunk in _chunks(list(quads)):
+            update = bind_values(_DROP_QUADS, {
+                ox.Variable("g"): [q.graph_name for q in chunk], ox.Variable("s"): [q.subject for q in chunk],
+                ox.Variable("p"): [q.predicate for q in chunk], ox.Variable("o"): [q.object for q in chunk]})
+            self._update(update, what="removing quads")
 
     def write_documents(self, graphs: Mapping[ox.NamedNode, list[ox.Quad]], *, bulk: bool = False) -> int:
         """Replace each document graph with the given quads (one ``PUT`` each); return quads written.
@@ -357,6 +429,11 @@ def bind_values(sparql: str, substitutions: Mapping[ox.Variable, object]) -> str
     rows = " ".join("(" + " ".join(row) + ")" for row in zip(*columns))
     at = _where_group(sparql)
     return f"{sparql[:at]} VALUES ({head}) {{ {rows} }}{sparql[at:]}"
+
+
+def _chunks(items: list) -> Iterator[list]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
 
 
 def _column(variable, value) -> list[str]:

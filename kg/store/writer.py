@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from pyoxigraph import NamedNode, Quad
 
 from kg.store.base import Store
+from kg.store.entities import EntityRefresh, things_observed
 
 
 class StoreWriter:
@@ -22,11 +23,17 @@ class StoreWriter:
     from the next :meth:`submit` or from leaving the ``with`` block; leaving
     it, normally or by an exception, waits for every submitted batch to be
     written.
+
+    Each batch marks the entities it changes stale before it is written, and
+    the last thing the writer does is refresh their descriptions in the entity
+    graph (:mod:`kg.store.entities`), once for the whole session; an
+    interruption (Ctrl-C) still refreshes what the written batches changed.
     """
 
     def __init__(self, store: Store, *, bulk: bool = True) -> None:
         self.store, self.bulk = store, bulk
         self.written = 0
+        self.entities = EntityRefresh(store)
         self._error: BaseException | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._thread = threading.Thread(target=self._run, name="kg-store-writer")
@@ -34,25 +41,41 @@ class StoreWriter:
 
     def _run(self) -> None:
         while True:
-            graphs = self._queue.get()
-            if graphs is None:
+            batch = self._queue.get()
+            if batch is None:
+                self._refresh()
                 return
             if self._error is not None:
                 continue  # drain: nothing more is written after a failure
+            graphs, observing = batch
             try:
+                self.entities.touch(graphs, observing)
                 self.written += self.store.write_documents(graphs, bulk=self.bulk)
                 self.store.flush()
             except BaseException as exc:  # handed to the submitting thread
                 self._error = exc
+
+    def _refresh(self) -> None:
+        if self._error is not None:
+            return  # the marks stay; the next writable open of the store repairs
+        try:
+            self.entities.refresh()
+            self.store.flush()
+        except BaseException as exc:
+            self._error = exc
 
     def _raise(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
 
-    def submit(self, graphs: Mapping[NamedNode, list[Quad]]) -> None:
+    def submit(self, graphs: Mapping[NamedNode, list[Quad]],
+               observing: Mapping[NamedNode, Iterable[NamedNode]] | None = None) -> None:
+        """Queue a batch: document graph -> its quads, and what each document
+        observes (the entities and relation types it names; found by scanning
+        the quads when not given)."""
         self._raise()
-        self._queue.put(graphs)
+        self._queue.put((graphs, things_observed(graphs) if observing is None else observing))
 
     def close(self) -> None:
         if self._thread.is_alive():
@@ -66,7 +89,7 @@ class StoreWriter:
     def __exit__(self, exc_type, *_) -> None:
         if exc_type is None:
             self.close()
-        else:  # finish the batches already submitted (at most two), keep the original error
+        else:  # finish the batches already submitted (at most two) and the refresh, keep the original error
             self._error = None
             self._queue.put(None)
             self._thread.join()
