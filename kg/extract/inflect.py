@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
-from lemminflect import getAllInflections, getInflection
 
 Tag = Literal["VBD", "VBN"]  # simple past, past participle
 
@@ -79,6 +78,9 @@ def _inflect(lemma: str, tag: Tag) -> str:
         return OVERRIDES[tag][lemma]
     if not lemma.isalpha():  # "", "'s": nothing to inflect
         return lemma
+    # imported here: lemminflect imports spaCy, which a re-run of a finished build never needs
+    from lemminflect import getAllInflections, getInflection
+
     if not getAllInflections(lemma, upos="VERB"):  # not in the lexicon: "outsell" -> "outsold"
         for prefix in PREFIXES:
             rest = lemma[len(prefix):]
