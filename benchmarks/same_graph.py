@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -53,14 +54,19 @@ def main() -> None:
     from kg.cli import main as kg_main
 
     print(f"kg from {Path(kg.__file__).parent}", file=sys.stderr)
+    records = bbc_records(args.n)
+    out, compare = args.out.resolve(), args.compare.resolve() if args.compare else None
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus.jsonl"
-        corpus.write_text("".join(json.dumps(r) + "\n" for r in bbc_records(args.n)), encoding="utf-8")
-        store = Path(tmp) / "store"
-        status = kg_main(["build", str(corpus), "--store", str(store), "--jobs", str(args.jobs)])
+        # built from inside the folder, by a relative name: every document's kg:sourceFile
+        # ("corpus.jsonl:LINE") is then the same from run to run
+        os.chdir(tmp)
+        Path("corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        status = kg_main(["build", "corpus.jsonl", "--store", "store", "--jobs", str(args.jobs)])
         if status:
             sys.exit(f"kg build failed with status {status}")
-        lines = canonical_lines(store)
+        lines = canonical_lines(Path("store"))
+        os.chdir("/")
+    args.out, args.compare = out, compare
     args.out.write_text("".join(lines), encoding="utf-8")
     print(f"{args.out}: {len(lines):,} quads (build times left out)")
     if args.compare is not None:

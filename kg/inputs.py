@@ -3,15 +3,24 @@
 Bad input never stops a build: an empty, binary, oversized or malformed record
 is skipped with a warning that names the file (and line) and what to do. Only
 a path that does not exist is an error, because it is almost always a typo.
+
+Text is read as UTF-8 when it is UTF-8, and as UTF-16/32 when a byte-order
+mark says so; no detection is run for either (it costs milliseconds a file).
+Anything else goes to charset-normalizer: text in another encoding (UTF-16
+without a mark, a legacy code page) is decoded with a warning that names the
+encoding, and bytes that no text encoding fits are binary and skipped.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from charset_normalizer import from_bytes
 
 from kg.errors import InputError
 from kg.model import Article
@@ -20,6 +29,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 METADATA_FIELDS = ("title", "date", "url", "source", "author")
 DEFAULT_MAX_CHARS = 1_000_000  # spaCy's own default nlp.max_length
+# utf-32 first: its little-endian mark starts with utf-16's
+_BYTE_ORDER_MARKS = {"utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+                     "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)}
 
 
 class InputWarning(UserWarning):
@@ -93,53 +105,119 @@ def read_articles(sources: list[Source], *, max_chars: int = DEFAULT_MAX_CHARS) 
 
 
 def _read_jsonl(path: Path, max_chars: int) -> Iterator[Article]:
+    for lineno, line in _json_lines(path):
+        where = f"{path}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _warn(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); line skipped")
+            continue
+        if not isinstance(record, dict):
+            _warn(f"{where}: expected a JSON object with 'id' and 'text'; line skipped")
+            continue
+        text = record.get("text")
+        if not isinstance(text, str):
+            _warn(f"{where}: no 'text' string field; line skipped")
+            continue
+        text = _clean(text, where)
+        if not _usable(text, where, max_chars):
+            continue
+        doc_id = record.get("id")
+        doc_id = str(doc_id) if doc_id not in (None, "") else f"{path.stem}/{lineno}"
+        meta = {k: _clean(str(record[k]), where) for k in METADATA_FIELDS
+                if record.get(k) not in (None, "")}
+        yield Article(doc_id=doc_id, text=text, origin=where, **meta)
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) for the non-blank, decodable lines of a JSON Lines file.
+
+    Lines are decoded one by one, so a bad line costs only itself; a file that
+    opens with a UTF-16/32 byte-order mark (PowerShell's Out-File writes UTF-16)
+    is decoded whole, because splitting UTF-16 on b"\n" breaks its lines apart.
+    """
     with open(path, "rb") as fh:
+        if _bom_codec(fh.read(4)) is not None:
+            fh.seek(0)
+            text = _decode(fh.read(), str(path))
+            for lineno, line in enumerate((text or "").split("\n"), 1):
+                if line.strip():
+                    yield lineno, line
+            return
+        fh.seek(0)
         for lineno, raw in enumerate(fh, 1):
-            where = f"{path}:{lineno}"
-            if not raw.strip():
-                continue
-            line = _decode(raw, where)
-            if line is None:
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                _warn(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); line skipped")
-                continue
-            if not isinstance(record, dict):
-                _warn(f"{where}: expected a JSON object with 'id' and 'text'; line skipped")
-                continue
-            text = record.get("text")
-            if not isinstance(text, str):
-                _warn(f"{where}: no 'text' string field; line skipped")
-                continue
-            text = _clean(text, where)
-            if not _usable(text, where, max_chars):
-                continue
-            doc_id = record.get("id")
-            doc_id = str(doc_id) if doc_id not in (None, "") else f"{path.stem}/{lineno}"
-            meta = {k: _clean(str(record[k]), where) for k in METADATA_FIELDS
-                    if record.get(k) not in (None, "")}
-            yield Article(doc_id=doc_id, text=text, origin=where, **meta)
+            if raw.strip() and (line := _decode(raw, f"{path}:{lineno}")) is not None:
+                yield lineno, line
 
 
 def _decode(data: bytes, where: str) -> str | None:
-    """UTF-8 (with or without BOM); otherwise cp1252 with a warning; binary is skipped."""
-    if b"\x00" in data[:8192]:
-        _warn(f"{where}: looks like a binary file (NUL bytes); skipped")
-        return None
+    """The text of ``data``, or None (with a warning) when it is binary.
+
+    UTF-8 (with or without BOM) is decoded directly, and so is UTF-16/32 with a
+    byte-order mark. Other bytes go to charset-normalizer: text in another
+    encoding is decoded with a warning naming it, and bytes that no text
+    encoding fits are skipped as binary.
+    """
     try:
-        return _clean(data.decode("utf-8-sig"), where)
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        try:
-            text = data.decode("cp1252")
-            codec = "cp1252"
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-            codec = "latin-1"
-        _warn(f"{where}: not valid UTF-8 (byte {exc.start}); decoded as {codec} — "
+        why = f"byte {exc.start}"
+    else:
+        if "\x00" not in text:
+            return _clean(text, where)
+        why = "NUL bytes"  # UTF-16/32 without a byte-order mark, or binary
+    encoding, text = _decode_by_bom(data) or _decode_detected(data)
+    if text is None or "\x00" in text:  # NUL is in no text: a binary that some code page fits
+        _warn(f"{where}: looks like a binary file (no text encoding fits); skipped "
+              "(if it is text, re-save it as UTF-8)")
+        return None
+    if encoding in _BYTE_ORDER_MARKS:
+        _warn(f"{where}: not UTF-8; decoded as {encoding} (it starts with a byte-order mark)")
+    else:
+        _warn(f"{where}: not valid UTF-8 ({why}); decoded as {encoding} — "
               "re-save the file as UTF-8 if characters look wrong")
-        return _clean(text, where)
+    return _clean(text, where)
+
+
+def _bom_codec(data: bytes) -> str | None:
+    return next((codec for codec, marks in _BYTE_ORDER_MARKS.items() if data.startswith(marks)), None)
+
+
+def _decode_by_bom(data: bytes) -> tuple[str, str] | None:
+    """A UTF-16/32 byte-order mark declares the encoding: trust it, whatever the text.
+
+    charset-normalizer does read such files, but rejects some as binary for their
+    content (one unassigned code point is enough), which a declared encoding is not.
+    """
+    codec = _bom_codec(data)
+    try:
+        return (codec, data.decode(codec)) if codec else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_detected(data: bytes) -> tuple[str, str | None]:
+    """(encoding, text) as charset-normalizer reads ``data``; text None for binary.
+
+    Its pick is taken, except that cp1252 wins whenever it is among the plausible
+    code pages: on English news the library alone guesses wrongly. Of the 2,213
+    BBC articles that hold a non-ASCII character once "typographic" (curly quotes,
+    dashes, "£") and saved as cp1252, its best guess decoded 391 wrongly (cp1250
+    "Ł5", cp775, cp852, Asian code pages), while cp1252 was plausible for all.
+    Unicode encodings it finds (UTF-16 without a byte-order mark) still win.
+    """
+    matches = from_bytes(data)
+    match = matches.best()
+    if match is None:
+        return "", None
+    if not match.encoding.startswith("utf"):
+        match = next((m for m in matches if "cp1252" in m.could_be_from_charset), match)
+    try:  # a large payload is checked on samples and decoded lazily: this can still fail
+        text = str(match)
+    except UnicodeDecodeError:
+        return "", None
+    encoding = "cp1252" if "cp1252" in match.could_be_from_charset else match.encoding
+    return codecs.lookup(encoding).name, text  # "utf_16_le" -> "utf-16-le", as Python spells it
 
 
 def _clean(text: str, where: str) -> str:

@@ -1,6 +1,8 @@
 """Issue 4: article anatomy -- header and footer become metadata, not story."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from kg.extract.article import parse_dateline, read_anatomy
@@ -38,14 +40,32 @@ def test_seed(seed_path):
     ("2025-05-19T13:59:00+0200", "2025-05-19T13:59:00+02:00"),
     ("19/05/2025", "2025-05-19"),
     ("Sept 3, 2024", "2024-09-03"),
+    ("Tues 20 May 2025, 10.38am", "2025-05-20T10:38:00"),  # BBC style, which dateutil.parser cannot read
+    ("Thurs 22 May 2025 at 8.45 p.m. EST", "2025-05-22T20:45:00-05:00"),
+    ("2025-05-19T13:59:00.250+14:00", "2025-05-19T13:59:00+14:00"),
 ])
 def test_datelines(line, iso):
     assert parse_dateline(line) == iso
 
 
-@pytest.mark.parametrize("line", ["The UK said on 19 May 2025 that", "31 February 2025", "19 May", "Hello"])
+@pytest.mark.parametrize("line", ["The UK said on 19 May 2025 that", "31 February 2025", "19 May", "Hello",
+                                  "2025", "May", "10", "2025-05-19T13:59:00+2400", "19 May 2025 13:59 +01:99"])
 def test_not_datelines(line):
     assert parse_dateline(line) is None
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset")
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York", "Europe/London"])
+def test_zones_do_not_depend_on_the_machine(monkeypatch, machine_zone):
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        assert parse_dateline("19 May 2025 13:59 EST") == "2025-05-19T13:59:00-05:00"
+        assert parse_dateline("19 May 2025 13:59 BST") == "2025-05-19T13:59:00+01:00"
+        assert parse_dateline("2025-05-19T13:59:00Z") == "2025-05-19T13:59:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_reuters_style_dateline_and_credit():

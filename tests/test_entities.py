@@ -9,9 +9,26 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.article import read_anatomy
+from kg.extract.candidates import (
+    Candidate,
+    add_defined_acronyms,
+    add_descriptions,
+    add_gazetteer_names,
+    find_ner_names,
+    in_text_order,
+    name_candidate,
+)
 from kg.extract.gazetteer import WIKIDATA, default_gazetteer
 from kg.model import Article, Extraction
 from kg.extract.normalise import initials, normalise_name, person_key, person_name_parts
+from kg.extract.resolution import (
+    resolve_acronyms,
+    resolve_governments,
+    resolve_heads,
+    resolve_people,
+    resolve_titles,
+)
+from kg.extract.roles import RoleSpan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "uk-albania-returns.txt"
@@ -277,3 +294,105 @@ def test_name_split_by_ner_at_a_particle_is_one_person(read):
     x = read(text)
     assert "ursula von der leyen" in by_key(x)
     assert by_key(x)["ursula von der leyen"].type == "Person"
+
+
+# -- the stages, one at a time: resolution on hand-built candidates, finding on parsed text --------
+
+def _person(start: int, end: int, text: str, **known) -> Candidate:
+    return name_candidate(start, end, text, "PERSON", "ner", **known)
+
+
+def _org(start: int, end: int, text: str, source="ner", **known) -> Candidate:
+    return name_candidate(start, end, text, "ORG", source, **known)
+
+
+def test_a_name_is_keyed_when_found_only_if_it_says_which_entity_it_is(gazetteer):
+    assert name_candidate(0, 1, "UK", "GPE", "ner", entry=gazetteer.lookup("UK")).key == "united kingdom"
+    assert _org(0, 2, "the Electoral Commission's").key == "electoral commission"
+    assert _person(0, 2, "Tony Blair").key is None  # people are resolved against each other
+    assert _org(0, 1, "Commission", contextual=tuple(gazetteer.contextual("Commission"))).key is None
+
+
+def test_resolve_people_joins_a_surname_to_the_nearest_full_name_before_it(gazetteer):
+    cands = (_person(0, 2, "Ed Miliband"), _person(3, 5, "David Miliband"), _person(8, 9, "Miliband"),
+             _person(12, 14, "Mr Smith"))
+    resolved = resolve_people(cands, gazetteer)
+    assert [c.key for c in resolved] == ["ed miliband", "david miliband", "david miliband", "smith"]
+    assert [c.key for c in cands] == [None] * 4, "a stage returns new candidates, its input is unchanged"
+
+
+def test_resolve_people_links_known_people_and_their_short_names(gazetteer):
+    cands = (_person(0, 2, "Keir Starmer", entry=gazetteer.lookup("Keir Starmer")),
+             _person(5, 7, "Sir Keir"), _person(9, 10, "Starmer"))
+    resolved = resolve_people(cands, gazetteer)
+    assert [c.key for c in resolved] == ["keir starmer"] * 3
+    alone = resolve_people((_person(0, 1, "Starmer"),), gazetteer)[0]  # no full name: the gazetteer's surname
+    assert alone.key == "keir starmer" and alone.entry.label == "Keir Starmer"
+
+
+def test_resolve_acronyms_follows_the_definition_by_span_and_initials():
+    cands = (
+        _org(1, 3, "Palestinian Authority"), _org(4, 5, "PA", defined_by=(1, 3)),
+        _org(10, 11, "PA", "acronym", defined_by=(1, 3)),
+        _org(12, 16, "Securities and Exchange Commission"), _org(20, 21, "SEC"),
+    )
+    assert [c.key for c in resolve_acronyms(cands)] == ["palestinian authority"] * 3 + \
+        ["securities and exchange commission"] * 2
+
+
+def test_resolve_heads_needs_one_name_it_heads_or_the_right_context(gazetteer):
+    commission = gazetteer.contextual("Commission")
+    headed = resolve_heads((_org(0, 2, "Electoral Commission"),
+                            _org(5, 6, "Commission", contextual=tuple(commission))))
+    assert [c.key for c in headed] == ["electoral commission"] * 2
+    eu = (_org(0, 2, "European Union", entry=gazetteer.lookup("European Union")),
+          _org(5, 6, "Commission", contextual=tuple(commission)))
+    assert resolve_heads(eu)[1].entry.key == "european commission"
+    alone = resolve_heads((_org(5, 6, "Commission", contextual=tuple(commission)),))[0]
+    assert alone.key == "commission" and alone.entry is None
+
+
+def test_resolve_titles_picks_the_holder_named_before():
+    def holder(start: int, text: str, key: str, role: RoleSpan | None) -> Candidate:
+        return Candidate(start, start + 2, text, "PERSON", "ner", role=role, key=key)  # as resolve_people left it
+
+    title = Candidate(20, 22, "Prime Minister", "PERSON", "title", role=RoleSpan("Prime Minister", 20, 22))
+    blair = holder(2, "Tony Blair", "tony blair", RoleSpan("Prime Minister", 0, 2))
+    brown = holder(30, "Gordon Brown", "gordon brown", RoleSpan("Prime Minister", 28, 30))
+    assert resolve_titles((blair, title))[1].key == "tony blair"
+    assert resolve_titles((blair, title, brown))[1].key == "tony blair"
+    assert resolve_titles((title, brown))[0].key == "gordon brown"  # the one holder, wherever named
+    later = holder(40, "John Major", "john major", RoleSpan("Prime Minister", 38, 40))
+    assert resolve_titles((title, brown, later))[0].key is None  # two holders, neither named before
+    assert resolve_titles((holder(2, "Tony Blair", "tony blair", None), title))[1].key is None
+
+
+def test_resolve_governments_by_the_country_named_or_the_one_led(gazetteer):
+    uk = name_candidate(1, 2, "UK", "GPE", "ner", entry=gazetteer.lookup("UK"))
+    named = resolve_governments((uk, Candidate(2, 3, "government", "ORG", "government", country=(1, 2))), gazetteer)
+    assert named[1].key == "government of united kingdom"
+    assert named[1].entry.label == "Government of the United Kingdom"
+    assert named[1].entry.type == "GovernmentOrganization"
+    albania = name_candidate(0, 1, "Albania", "GPE", "ner", entry=gazetteer.lookup("Albania"))
+    rama = _person(3, 5, "Edi Rama", role=RoleSpan("Prime Minister", 1, 3, 0, 1))
+    bare = resolve_governments((albania, rama, Candidate(9, 10, "government", "ORG", "government")), gazetteer)
+    assert bare[2].key == "government of albania" and bare[2].entry.label == "Government of Albania"
+
+
+def test_defined_acronym_candidates_point_to_their_definition(nlp, gazetteer):
+    doc = nlp("The Palestinian Authority (PA) rejected the plan on Monday. "
+              "Officials said the PA would not attend the talks, and PA leaders left.")
+    cands = add_defined_acronyms(doc, add_gazetteer_names(doc, find_ner_names(doc, gazetteer), gazetteer))
+    definition = next(c for c in cands if c.text == "Palestinian Authority")
+    acronyms = [c for c in cands if c.text == "PA"]
+    assert len(acronyms) == 3
+    assert all(c.defined_by == definition.span for c in acronyms)
+
+
+def test_government_candidates_point_to_the_country_before_them(nlp, gazetteer):
+    doc = nlp("The UK government and the Albanian government signed the deal. The government was pleased.")
+    cands = in_text_order(add_descriptions(doc, find_ner_names(doc, gazetteer)))
+    by_span = {c.span: c for c in cands}
+    governments = [c for c in cands if c.source == "government"]
+    assert [by_span[c.country].text if c.country else None for c in governments] == ["UK", "Albanian", None]
+    assert [c.start for c in cands] == sorted(c.start for c in cands)

@@ -392,9 +392,10 @@ def test_html_shows_every_entity_and_relation(store):
 
 
 def _escaped(text: str) -> str:
-    import html
+    """Text as the page's template escapes it (Jinja2's autoescape, MarkupSafe)."""
+    import markupsafe
 
-    return html.escape(text, quote=True)
+    return str(markupsafe.escape(text))
 
 
 def test_html_layout_is_deterministic_and_inside_the_picture(store):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -35,8 +36,15 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> su
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict[str, Path]:
     where = tmp_path_factory.mktemp("wheel")
+    # built from a copy of the project's files, so that setuptools' build/ folder (which keeps
+    # files deleted since an earlier build) never lands in the checkout or in the wheel
+    source = where / "source"
+    for folder in ("kg", "ontology", "queries"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-          "--wheel-dir", str(where / "dist"), str(ROOT)], cwd=where)
+          "--wheel-dir", str(where / "dist"), str(source)], cwd=where)
     wheel = next((where / "dist").glob("kg-*.whl"))
     venv = where / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=where)
@@ -60,6 +68,10 @@ def test_the_wheel_carries_the_ontology_the_queries_and_the_page(installed):
     shipped_queries = {n for n in names if n.startswith("kg/queries/") and n.endswith(".rq")}
     assert len(shipped_queries) == len(list((ROOT / "queries").glob("*.rq")))
     assert any(n.startswith("kg/export/page/") and n.endswith(".js") for n in names)
+    shipped_modules = {n for n in names if n.startswith("kg/") and n.endswith(".py")}
+    in_checkout = {f"kg/{p.relative_to(ROOT / 'kg').as_posix()}" for p in (ROOT / "kg").rglob("*.py")}
+    in_checkout |= {f"kg/{folder}/__init__.py" for folder in ("ontology", "queries")}
+    assert shipped_modules == in_checkout  # every module, and no stale one
 
 
 def test_kg_is_imported_from_the_installed_wheel(installed):

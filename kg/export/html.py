@@ -6,14 +6,15 @@ small script adds hover highlighting, zoom and pan, a search box and a side
 panel with the sentence behind every relation. Nothing is fetched: no CDN,
 no fonts, no network, and a Content-Security-Policy that forbids any.
 
-The page's template, script and style are the package files
-``kg/export/page/graph.html``, ``graph.js`` and ``graph.css``. Script and
-style are inlined, so the page works as one offline file, and allowed by
-their sha256 hashes in the policy. Every number the script shares with the
-layout reaches it as data, in the JSON block it reads.
+The page is the Jinja2 template ``kg/export/page/graph.html``; this module
+hands it plain records (positions, radii, colours, path data, legend rows)
+and the template writes every element. Script and style (``graph.js``,
+``graph.css``) are inlined, so the page works as one offline file, and
+allowed by their sha256 hashes in the policy. Every number the script shares
+with the layout reaches it as data, in the JSON block it reads.
 
 Text from the data reaches the page in two ways, both inert: escaped into the
-SVG with :func:`html.escape`, and as JSON inside a non-executed script
+SVG by the template's autoescaping, and as JSON inside a non-executed script
 element of type ``application/json`` that the page reads with
 ``JSON.parse`` and shows with ``textContent`` only.
 """
@@ -21,11 +22,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
+from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
-from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+import jinja2
 
 from kg.export.layout import (
     CELL_W,
@@ -50,28 +53,65 @@ if TYPE_CHECKING:
 
 MAX_LISTED = 5000  # entities not drawn are listed in the side panel, up to this many
 PAGE_FILES = "kg.export.page"  # the package holding the template, script and style
+PAGE_TEMPLATE = "graph.html"
 # The sizes the script redraws label boxes with while zooming (see kg.export.layout.label_box).
 LABEL_BOX = {"height": LABEL_H, "charWidth": CHAR_WIDTH, "sideGap": LABEL_SIDE_GAP, "endGap": LABEL_END_GAP}
 
 Record = dict[str, Any]
+Anchor = Literal["start", "middle", "end"]
+
+
+@dataclass(frozen=True)
+class EdgeMark:
+    """One relation as drawn: its curve (SVG path data), stroke width, and the
+    labels its tooltip names."""
+
+    path: str
+    width: float
+    source: str
+    label: str
+    target: str
+
+
+@dataclass(frozen=True)
+class NodeMark:
+    """One entity as drawn: a circle at ``x, y`` and its label, offset from the
+    centre along x (``label_x``, label to the right or left) or along y
+    (``label_y``, above or below); the other offset is ``None``."""
+
+    x: float
+    y: float
+    r: float
+    colour: str
+    label: str
+    type: str
+    unlinked: bool
+    label_x: float | None
+    label_y: float | None
+    label_anchor: Anchor
+
+
+@dataclass(frozen=True)
+class Caption:
+    """The heading over the grid of entities in no relation."""
+
+    x: float
+    y: float
+    count: int
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One entity type in the legend, with how many entities have it."""
+
+    type: str
+    colour: str
+    count: int
 
 
 def generate_html(G: nx.MultiDiGraph, *, title: str | None = None, seed: int = 7, max_nodes: int = MAX_NODES) -> str:
     """The page for an entity graph (see :func:`kg.export.network.entity_graph`)."""
-    shown = visible_subgraph(G, max_nodes=max_nodes)
-    layout = entity_layout(shown, seed=seed)
-    if len(layout.positions) < shown.number_of_nodes():
-        shown = ordered_subgraph(shown, set(layout.positions))
-    nodes, edges = _node_records(shown, layout), _edge_records(shown)
-    others = _not_drawn(G, shown)
-    data = {"nodes": nodes, "edges": edges, "others": [_other_record(G, n) for n in others[:MAX_LISTED]],
-            "unlisted": max(0, len(others) - MAX_LISTED), "cell": CELL_W * layout.px, "labelBox": LABEL_BOX}
-    script, style = page_file("graph.js"), page_file("graph.css")
-    return Template(page_file("graph.html")).substitute(
-        csp=_e(_content_security_policy(script, style)), title=_e(_heading(G, title)),
-        summary=_e(_summary(G, len(nodes), len(edges))), style=style, script=script, data=_json_for_script(data),
-        viewbox=" ".join(f"{v:.1f}" for v in view_box(layout)), edges=_edges_svg(shown, layout, nodes, edges),
-        nodes=_nodes_svg(nodes), labels=_labels_svg(nodes, layout), legend=_legend(G))
+    return page_template().render(page_context(G, title=title, seed=seed, max_nodes=max_nodes))
 
 
 def write_html(G: nx.MultiDiGraph, out: Target, *, title: str | None = None, seed: int = 7,
@@ -83,10 +123,45 @@ def write_html(G: nx.MultiDiGraph, out: Target, *, title: str | None = None, see
     return visible_subgraph(G, max_nodes=max_nodes).number_of_edges()  # unlinked entities carry no edges
 
 
+def page_context(G: nx.MultiDiGraph, *, title: str | None = None, seed: int = 7,
+                 max_nodes: int = MAX_NODES) -> dict[str, object]:
+    """Everything the template writes, as plain values and records.
+
+    ``style``, ``script`` and ``data`` are inserted unescaped: the first two are
+    our package files, the last is JSON escaped for its script element.
+    """
+    shown = visible_subgraph(G, max_nodes=max_nodes)
+    layout = entity_layout(shown, seed=seed)
+    if len(layout.positions) < shown.number_of_nodes():
+        shown = ordered_subgraph(shown, set(layout.positions))
+    nodes, edges = _node_records(shown, layout), _edge_records(shown)
+    others = _not_drawn(G, shown)
+    data = {"nodes": nodes, "edges": edges, "others": [_other_record(G, n) for n in others[:MAX_LISTED]],
+            "unlisted": max(0, len(others) - MAX_LISTED), "cell": CELL_W * layout.px, "labelBox": LABEL_BOX}
+    script, style = page_file("graph.js"), page_file("graph.css")
+    return {"csp": _content_security_policy(script, style), "title": _heading(G, title),
+            "summary": _summary(G, len(nodes), len(edges)), "style": style, "script": script,
+            "data": _json_for_script(data), "view_box": view_box(layout),
+            "edges": _edge_marks(shown, layout, nodes, edges), "nodes": [_node_mark(n) for n in nodes],
+            "caption": _caption(layout), "legend": _legend_rows(G)}
+
+
 def page_file(name: str) -> str:
     """The text of one of the page's static files. They are package data, so
     an installed wheel has them too."""
     return files(PAGE_FILES).joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def page_template() -> jinja2.Template:
+    """The page template, read once per process; escaping on, and a value the
+    template names but is not given is an error."""
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(page_file), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["fixed"] = _fixed
+    env.filters["thousands"] = _thousands
+    return env.get_template(PAGE_TEMPLATE)
 
 
 # -- the data the script reads ---------------------------------------------------------------
@@ -124,65 +199,54 @@ def _other_record(G: nx.MultiDiGraph, n: str) -> Record:
             "degree": G.degree(n), "colour": type_colour(str(d.get("type", "Thing")))}
 
 
-# -- the markup: SVG and text, every piece of data escaped ----------------------------------
+# -- the records the template draws -------------------------------------------------------
 
-def _edges_svg(shown: nx.MultiDiGraph, layout: Layout, nodes: list[Record], edges: list[Record]) -> str:
-    parts = []
-    for i, path in enumerate(edge_paths(shown, layout.positions, layout.px)):
-        e = edges[i]
-        width = 1.3 + 0.5 * min(e["statements"], 5)
-        tip = f"{nodes[e['s']]['label']} \u2014 {e['label']} \u2192 {nodes[e['t']]['label']}"
-        parts.append(f'<g class="edge" data-i="{i}"><title>{_e(tip)}</title>'
-                     f'<path class="hit" d="{path}"/><path class="line" d="{path}" stroke-width="{width:.1f}"/></g>')
-    return "\n".join(parts)
+def _edge_marks(shown: nx.MultiDiGraph, layout: Layout, nodes: list[Record], edges: list[Record]) -> list[EdgeMark]:
+    return [EdgeMark(path=path, width=1.3 + 0.5 * min(e["statements"], 5), source=nodes[e["s"]]["label"],
+                     label=e["label"], target=nodes[e["t"]]["label"])
+            for e, path in zip(edges, edge_paths(shown, layout.positions, layout.px), strict=True)]
 
 
-def _nodes_svg(nodes: list[Record]) -> str:
-    return "\n".join(
-        f'<g class="node pin{" unlinked" if n["unlinked"] else ""}" data-i="{i}" {_pin(n["x"], n["y"])}>'
-        f'<title>{_e(n["label"])} ({_e(n["type"])})</title><circle r="{n["r"]}" fill="{type_colour(n["type"])}"/></g>'
-        for i, n in enumerate(nodes))
+def _node_mark(n: Record) -> NodeMark:
+    label_x, label_y, anchor = _label_placement(n["side"], n["r"])
+    return NodeMark(x=n["x"], y=n["y"], r=n["r"], colour=type_colour(n["type"]), label=n["label"], type=n["type"],
+                    unlinked=n["unlinked"], label_x=label_x, label_y=label_y, label_anchor=anchor)
 
 
-def _labels_svg(nodes: list[Record], layout: Layout) -> str:
-    labels = "\n".join(
-        f'<g class="label pin{" unlinked" if n["unlinked"] else ""}" data-i="{i}" {_pin(n["x"], n["y"])}>'
-        f'<text {_text_placement(n["side"], n["r"])}>{_e(n["label"])}</text></g>'
-        for i, n in enumerate(nodes))
-    if layout.unlinked_top is not None:
-        labels += (f'\n<g class="caption pin" {_pin(0, layout.unlinked_top + 8 * layout.px)}>'
-                   f"<text>Entities in no extracted relation ({len(layout.unlinked):,})</text></g>")
-    return labels
-
-
-def _text_placement(side: Side, r: float) -> str:
-    """SVG text attributes that put a label where ``label_box`` plans it (the
-    text is vertically centred by the style)."""
+def _label_placement(side: Side, r: float) -> tuple[float | None, float | None, Anchor]:
+    """The text offset (along x or y) and anchor that put a label where
+    ``label_box`` plans it (the text is vertically centred by the style)."""
     if side == "r":
-        return f'x="{r + LABEL_SIDE_GAP:.1f}" text-anchor="start"'
+        return r + LABEL_SIDE_GAP, None, "start"
     if side == "l":
-        return f'x="{-r - LABEL_SIDE_GAP:.1f}" text-anchor="end"'
+        return -r - LABEL_SIDE_GAP, None, "end"
     if side == "t":
-        return f'y="{-r - LABEL_END_GAP - LABEL_H / 2:.1f}" text-anchor="middle"'
-    return f'y="{r + LABEL_END_GAP + LABEL_H / 2:.1f}" text-anchor="middle"'
+        return None, -r - LABEL_END_GAP - LABEL_H / 2, "middle"
+    return None, r + LABEL_END_GAP + LABEL_H / 2, "middle"
 
 
-def _pin(x: float, y: float) -> str:
-    """Attributes of an element the script keeps at screen size while zooming."""
-    return f'data-x="{x:.1f}" data-y="{y:.1f}" transform="translate({x:.1f} {y:.1f})"'
+def _caption(layout: Layout) -> Caption | None:
+    if layout.unlinked_top is None:
+        return None
+    return Caption(x=0.0, y=layout.unlinked_top + 8 * layout.px, count=len(layout.unlinked))
 
 
-def _legend(G: nx.MultiDiGraph) -> str:
-    """One button per entity type, the most common first."""
+def _legend_rows(G: nx.MultiDiGraph) -> list[LegendRow]:
+    """One row per entity type, the most common first."""
     counts: dict[str, int] = {}
     for _, kind in G.nodes(data="type", default="Thing"):
         counts[str(kind)] = counts.get(str(kind), 0) + 1
-    return "\n".join(
-        f'<li><button type="button" data-type="{_e(kind)}" aria-pressed="false">'
-        f'<svg width="12" height="12" aria-hidden="true">'
-        f'<circle cx="6" cy="6" r="5.5" fill="{type_colour(kind)}"/></svg>'
-        f'{_e(kind)} <span class="n">{counts[kind]:,}</span></button></li>'
-        for kind in sorted(counts, key=lambda k: (-counts[k], k)))
+    return [LegendRow(type=kind, colour=type_colour(kind), count=counts[kind])
+            for kind in sorted(counts, key=lambda k: (-counts[k], k))]
+
+
+def _fixed(value: float) -> str:
+    """A coordinate or width as the page writes it: one decimal place."""
+    return f"{value:.1f}"
+
+
+def _thousands(count: int) -> str:
+    return f"{count:,}"
 
 
 def _heading(G: nx.MultiDiGraph, title: str | None) -> str:
@@ -196,10 +260,6 @@ def _summary(G: nx.MultiDiGraph, drawn_nodes: int, drawn_edges: int) -> str:
     if drawn_nodes < total:
         summary += f" \u00b7 {drawn_nodes:,} entities and {drawn_edges:,} relations drawn, the rest listed"
     return summary
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _json_for_script(data: object) -> str:
