@@ -147,7 +147,7 @@ class _FailingStore:
     def things_observed_in(self, graphs):
         return set()
 
-    def observations_of(self, things):
+    def select(self, sparql, values):
         return []
 
     def stale_things(self, graph):

@@ -119,6 +119,33 @@ def test_every_entity_has_one_label_one_type_and_only_what_documents_said(corpus
         assert alternatives == ({s[1] for s in said_of} | {a for s in said_of for a in s[3]}) - labels
 
 
+def _observed_as_said(doc_id: str, said_entity: tuple) -> Observed:
+    key, label, kind, aliases, linked, title = said_entity
+    return Observed(IRIS.entity(key, kind), IRIS.document(doc_id), types=(SCHEMA[kind],),
+                    labels=(ox.Literal(label, language="en"),),
+                    aliases=tuple(ox.Literal(a, language="en") for a in aliases if a != label),
+                    links=tuple(ox.NamedNode(link) for link in WORLD[key][2]) if linked else (),
+                    job_titles=(ox.Literal(title, language="en"),) if title else ())
+
+
+@settings(max_examples=40)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e"]), documents(), min_size=1))
+def test_the_store_describes_each_entity_as_the_rules_say(corpus):
+    """The refresh counts observations inside the store (three aggregate queries);
+    its descriptions are those the rules give from what each document said."""
+    store = GraphStore()
+    for doc_id, said in corpus.items():
+        write_documents(store, graph_of(doc_id, said))
+    by_thing: dict = {}
+    for doc_id, said in corpus.items():
+        for entity in said:
+            observed = _observed_as_said(doc_id, entity)
+            by_thing.setdefault(observed.thing, []).append(observed)
+    for thing, observations in by_thing.items():
+        expected = set(describe(thing, observations, graph=ENTITY_GRAPH))
+        assert {q for q in store.quads(ENTITY_GRAPH) if q.subject == thing} == expected
+
+
 def test_an_entity_no_document_mentions_any_more_loses_its_description():
     store = GraphStore()
     write_documents(store, graph_of("a", (("acme", "Acme", "Organization", (), False, None),)))

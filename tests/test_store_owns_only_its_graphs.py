@@ -102,3 +102,14 @@ def test_a_store_of_the_previous_kg_is_upgraded_in_place_to_what_a_build_gives(t
         assert check(store).ok  # no document graph describes an entity any more
     assert main(["build", *FORMAT_1_SOURCES, "--store", str(old)]) == 0  # nothing to rebuild after
     assert content(old) == content(fresh)
+
+
+def test_a_lost_entity_graph_is_rebuilt_on_opening(tmp_path, docs, nlp):
+    store = tmp_path / "store"
+    assert main(["build", str(docs), "--store", str(store)]) == 0
+    expected = content(store)
+    with GraphStore(store) as opened:
+        opened.remove_document(IriMinter().entity_graph())  # as a careless DROP GRAPH would
+    with pytest.warns(StoreWarning, match="repaired on opening"):
+        GraphStore(store).close()
+    assert content(store) == expected

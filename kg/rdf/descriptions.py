@@ -21,8 +21,8 @@ of them, by rules that give the same answer whatever order documents came in:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -65,66 +65,69 @@ def observation_quads(node: NamedNode, thing: NamedNode, graph: NamedNode, *, ty
             yield Quad(node, KG.observedRoleOf, role_of, graph)
 
 
-_FIELDS = ("types", "labels", "aliases", "links", "job_titles", "roles")
-_FIELD_OF = {predicate.value: i for i, predicate in enumerate(
-    (KG.observedType, KG.observedLabel, KG.observedAlias, KG.observedLink, KG.observedJobTitle, KG.observedRoleOf))}
+@dataclass
+class Tally:
+    """All observations of one thing, counted: what :func:`describe_tally` needs.
+
+    The store computes it inside the database (one aggregate query per chunk of
+    things), so a refresh never reads the observations of an entity that a
+    thousand documents mention one by one; :func:`tally` computes the same
+    from :class:`Observed` records.
+    """
+
+    types: Counter = field(default_factory=Counter)  # observations per type
+    labels: Counter = field(default_factory=Counter)  # observations per label
+    linked_labels: Counter = field(default_factory=Counter)  # per label, of observations with a link out
+    aliases: set = field(default_factory=set)
+    links: set = field(default_factory=set)
+    titles: Counter = field(default_factory=Counter)  # observations per job title
+    roles: dict = field(default_factory=dict)  # job title -> what it belonged to, in those observations
 
 
-def read_observations(quads: Iterable[Quad]) -> dict[NamedNode, list[Observed]]:
-    """Thing -> its observations, from the quads of observation nodes (in any order)."""
-    # keyed by the IRIs' text and with one lookup a quad: this runs over every
-    # observation of every entity a build touched
-    observes = KG.observes.value
-    nodes: dict[tuple[str, str], list] = {}
-    for quad in quads:
-        graph = quad.graph_name
-        key = (quad.subject.value, graph.value)
-        entry = nodes.get(key)
-        if entry is None:
-            entry = nodes[key] = [None, graph, [], [], [], [], [], []]
-        predicate = quad.predicate.value
-        if predicate == observes:
-            entry[0] = quad.object
-        else:
-            field = _FIELD_OF.get(predicate)
-            if field is not None:
-                entry[2 + field].append(quad.object)
-    found: dict[NamedNode, list[Observed]] = {}
-    for thing, graph, *fields in nodes.values():
-        if thing is not None:
-            found.setdefault(thing, []).append(Observed(thing, graph, *map(tuple, fields)))
-    return found
+def tally(observations: Iterable[Observed]) -> Tally:
+    counted = Tally()
+    for o in observations:
+        counted.types.update(o.types[:1])
+        labels = list(dict.fromkeys(o.labels))
+        counted.labels.update(labels)
+        if o.links:
+            counted.linked_labels.update(labels)
+        counted.aliases.update(o.aliases)
+        counted.links.update(o.links)
+        counted.titles.update(o.job_titles[:1])
+        for title in o.job_titles:
+            counted.roles.setdefault(title, set()).update(o.roles)
+    return counted
 
 
 def describe(thing: NamedNode, observations: Iterable[Observed], *, graph: NamedNode) -> list[Quad]:
     """The one description of ``thing`` in ``graph`` (the entity graph); none
     when no document observes it any more."""
-    seen = sorted(observations, key=lambda o: o.document.value)
-    if not seen:
-        return []
-    kind = _most_common(t for o in seen for t in o.types[:1])
+    return describe_tally(thing, tally(observations), graph=graph)
+
+
+def describe_tally(thing: NamedNode, counted: Tally, *, graph: NamedNode) -> list[Quad]:
+    """The one description of a thing whose observations are ``counted``."""
+    kind = _most_common(counted.types)
     if kind is None:
         return []
     q = lambda p, o: Quad(thing, p, o, graph)  # noqa: E731
     quads = [q(RDF.type, kind)]
     quads.append(q(RDF.type, OWL.ObjectProperty if kind == KG.RelationType else KG.Entity))
-    linked = [o for o in seen if o.links]
-    labels = _preferred_labels(linked or seen)
+    labels = _preferred_labels(counted.linked_labels or counted.labels)
     for label in labels.values():
         quads.append(q(RDFS.label, label))
         if kind != KG.RelationType:
             quads.append(q(SKOS.prefLabel, label))
     if kind == KG.RelationType:
         return quads
-    preferred = set(labels.values())
-    others = {lit for o in seen for lit in (*o.labels, *o.aliases)} - preferred
+    others = (set(counted.labels) | counted.aliases) - set(labels.values())
     quads += [q(SKOS.altLabel, alt) for alt in sorted(others, key=_literal_order)]
-    quads += [q(OWL.sameAs, link) for link in sorted({k for o in seen for k in o.links}, key=lambda n: n.value)]
-    title = _most_common(t for o in seen for t in o.job_titles[:1])
+    quads += [q(OWL.sameAs, link) for link in sorted(counted.links, key=lambda n: n.value)]
+    title = _most_common(counted.titles)
     if title is not None:
         quads.append(q(SCHEMA.jobTitle, title))
-        roles = {r for o in seen if title in o.job_titles for r in o.roles}
-        quads += [q(KG.roleOf, role) for role in sorted(roles, key=lambda n: n.value)]
+        quads += [q(KG.roleOf, role) for role in sorted(counted.roles.get(title, ()), key=lambda n: n.value)]
     return quads
 
 
@@ -141,18 +144,16 @@ def stale_marks(graph: NamedNode, things: Iterable[NamedNode]) -> list[Quad]:
     return [Quad(graph, KG.staleEntity, thing, graph) for thing in things]
 
 
-def _preferred_labels(observations: list[Observed]) -> dict[str, Literal]:
+def _preferred_labels(counts: Counter) -> dict[str, Literal]:
     """Language -> the label most observations used (ties: the first in code-point order)."""
-    by_language: dict[str, Counter] = {}
-    for o in observations:
-        for label in dict.fromkeys(o.labels):
-            by_language.setdefault(label.language or "", Counter())[label] += 1
-    return {language: min(counts, key=lambda lit: (-counts[lit], lit.value))
-            for language, counts in sorted(by_language.items())}
+    by_language: dict[str, list[Literal]] = {}
+    for label in counts:
+        by_language.setdefault(label.language or "", []).append(label)
+    return {language: min(labels, key=lambda lit: (-counts[lit], lit.value))
+            for language, labels in sorted(by_language.items())}
 
 
-def _most_common(terms: Iterable[NamedNode | Literal]):
-    counts = Counter(terms)
+def _most_common(counts: Counter):
     if not counts:
         return None
     return min(counts, key=lambda t: (-counts[t], t.value))
@@ -160,10 +161,3 @@ def _most_common(terms: Iterable[NamedNode | Literal]):
 
 def _literal_order(literal: Literal) -> tuple[str, str]:
     return (literal.language or "", literal.value)
-
-
-def group_by_graph(quads: Iterable[Quad]) -> Mapping[NamedNode, list[Quad]]:
-    grouped: dict[NamedNode, list[Quad]] = {}
-    for quad in quads:
-        grouped.setdefault(quad.graph_name, []).append(quad)
-    return grouped

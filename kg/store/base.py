@@ -40,8 +40,9 @@ class Store(Protocol):
     def things_observed_in(self, graphs: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
         """Every entity and relation type the given document graphs observe."""
 
-    def observations_of(self, things: Iterable[ox.NamedNode]) -> list[ox.Quad]:
-        """Every quad of every observation of ``things``."""
+    def select(self, sparql: str, values: Mapping[ox.Variable, list[ox.NamedNode | ox.Literal]]):
+        """A SELECT over the union of all graphs, with ``values`` (lists of terms)
+        bound by a ``VALUES`` block (:mod:`kg.store.values`)."""
 
     def stale_things(self, entity_graph: ox.NamedNode) -> set[ox.NamedNode]:
         """What the entity graph marks as being refreshed."""

@@ -28,10 +28,10 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, Variable
 
 from kg.errors import StoreWarning
-from kg.rdf.descriptions import describe, entity_graph_quads, read_observations, stale_marks
+from kg.rdf.descriptions import Tally, describe_tally, entity_graph_quads, stale_marks
 from kg.rdf.iris import IriMinter, base_of, base_of_entity_graph
 from kg.rdf.namespace import RDF, SKOS
 from kg.rdf.terms import KG
@@ -78,13 +78,13 @@ class EntityRefresh:
                 by_graph.setdefault(graph, []).append(document)
         for graph, members in by_graph.items():
             if observing is not None:  # before a document is written, so a half-written one is known as kg's
-                self._ensure(graph)
+                self.ensure_entity_graph(graph)
             touched = self.store.things_observed_in(members)
             for document in members:
                 touched.update((observing or {}).get(document, ()))
             if not touched:
                 continue
-            self._ensure(graph)
+            self.ensure_entity_graph(graph)
             already = self.pending.setdefault(graph, set())
             fresh = touched - already
             if fresh:
@@ -114,7 +114,8 @@ class EntityRefresh:
                 self.store.remove_document(graph)
                 self._ready.discard(graph)
 
-    def _ensure(self, graph: NamedNode) -> None:
+    def ensure_entity_graph(self, graph: NamedNode) -> None:
+        """Create the dataset's entity graph (its own description) if the store has none."""
         if graph in self._ready:
             return
         if graph not in self.store.entity_graphs():
@@ -133,8 +134,8 @@ def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedN
     size = min(REFRESH_CHUNK, kill_after) if kill_after else REFRESH_CHUNK
     for start in range(0, len(ordered), size):
         chunk = ordered[start:start + size]
-        observations = read_observations(store.observations_of(chunk))
-        wanted = {quad for thing in chunk for quad in describe(thing, observations.get(thing, ()), graph=graph)}
+        counted = tally_observations(store, chunk)
+        wanted = {quad for thing in chunk for quad in describe_tally(thing, counted.get(thing, Tally()), graph=graph)}
         present = set(store.quads_about(graph, chunk))
         store.remove_quads(sorted(present - wanted, key=str))
         store.add_quads(sorted(wanted - present, key=str))
@@ -144,16 +145,55 @@ def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedN
     return len(ordered)
 
 
+# What describe_tally needs, counted inside the store: a refresh never reads one by one
+# the observations of an entity that a thousand documents mention.
+_TALLY = """SELECT ?thing ?p ?v (COUNT(?o) AS ?n) WHERE {
+  ?o kg:observes ?thing ; ?p ?v .
+  FILTER(?p IN (kg:observedType, kg:observedLabel, kg:observedAlias, kg:observedLink, kg:observedJobTitle))
+} GROUP BY ?thing ?p ?v"""
+_LINKED_LABELS = """SELECT ?thing ?v (COUNT(?o) AS ?n) WHERE {
+  ?o kg:observes ?thing ; kg:observedLabel ?v . FILTER EXISTS { ?o kg:observedLink ?link }
+} GROUP BY ?thing ?v"""
+_TITLED_ROLES = """SELECT DISTINCT ?thing ?title ?role WHERE {
+  ?o kg:observes ?thing ; kg:observedJobTitle ?title ; kg:observedRoleOf ?role }"""
+
+
+def tally_observations(store: Store, things: list[NamedNode]) -> dict[NamedNode, Tally]:
+    """Thing -> its observations counted (:class:`kg.rdf.descriptions.Tally`), by
+    three aggregate queries for the whole chunk."""
+    counted: dict[NamedNode, Tally] = {}
+    values = {Variable("thing"): things}
+    for row in store.select(_TALLY, values):
+        entry = counted.setdefault(row["thing"], Tally())
+        predicate, value, n = row["p"], row["v"], int(row["n"].value)
+        if predicate == KG.observedType:
+            entry.types[value] += n
+        elif predicate == KG.observedLabel:
+            entry.labels[value] += n
+        elif predicate == KG.observedAlias:
+            entry.aliases.add(value)
+        elif predicate == KG.observedLink:
+            entry.links.add(value)
+        elif predicate == KG.observedJobTitle:
+            entry.titles[value] += n
+    for row in store.select(_LINKED_LABELS, values):
+        counted.setdefault(row["thing"], Tally()).linked_labels[row["v"]] += int(row["n"].value)
+    for row in store.select(_TITLED_ROLES, values):
+        counted.setdefault(row["thing"], Tally()).roles.setdefault(row["title"], set()).add(row["role"])
+    return counted
+
+
 @dataclass(frozen=True)
 class StoreHealth:
     """What a store needs before its entity graph can be trusted."""
 
     stale: int = 0  # things marked stale by an interrupted write
     old_documents: int = 0  # document graphs written before store format 2
+    missing_graphs: int = 0  # datasets with documents but no entity graph
 
     @property
     def ok(self) -> bool:
-        return not self.stale and not self.old_documents
+        return not self.stale and not self.old_documents and not self.missing_graphs
 
     def advice(self, where: str) -> str:
         parts = []
@@ -162,13 +202,18 @@ class StoreHealth:
                          "format 2) and describe entities in every document")
         if self.stale:
             parts.append(f"{self.stale:,} entity descriptions were left stale by an interrupted write")
+        if self.missing_graphs and not self.old_documents:
+            parts.append(f"{self.missing_graphs:,} datasets have documents but no entity graph")
         return f"{where}: {'; '.join(parts)}. Run `kg repair --store {where}` to bring it up to date."
 
 
 def check(store: Store) -> StoreHealth:
     """How far the store is from a true entity graph (no description is read)."""
-    stale = sum(len(store.stale_things(g)) for g in store.entity_graphs())
-    return StoreHealth(stale=stale, old_documents=len(old_documents(store)))
+    graphs = store.entity_graphs()
+    stale = sum(len(store.stale_things(g)) for g in graphs)
+    with_graph = {base_of_entity_graph(g.value) for g in graphs}
+    without = {base_of(d) for d in store.document_hashes()} - with_graph - {None}
+    return StoreHealth(stale=stale, old_documents=len(old_documents(store)), missing_graphs=len(without))
 
 
 def old_documents(store: Store) -> list[NamedNode]:
@@ -202,17 +247,12 @@ def repair(store: Store, *, rebuild: bool = False) -> RepairReport:
     partial = len(store.remove_incomplete())
     upgraded = upgrade(store)
     work = EntityRefresh(store)
-    hashes = store.document_hashes()
-    documents = [NamedNode(d) for d in sorted(hashes)]
-    if upgraded or rebuild:
+    documents = [NamedNode(d) for d in sorted(store.document_hashes())]
+    missing = {entity_graph_of(d) for d in documents} - set(store.entity_graphs()) - {None}
+    if upgraded or rebuild or missing:  # a dataset whose entity graph went missing gets it rebuilt
         work.touch(documents)
         for graph in store.entity_graphs():  # descriptions of things no document observes any more go too
             work.pending.setdefault(graph, set()).update(described_things(store, graph))
-    else:
-        for document in documents:  # a dataset whose entity graph is missing gets one
-            graph = entity_graph_of(document)
-            if graph is not None:
-                work._ensure(graph)
     for graph in store.entity_graphs():
         work.pending.setdefault(graph, set()).update(store.stale_things(graph))
     refreshed = work.refresh()
@@ -240,7 +280,7 @@ def upgrade(store: Store) -> int:
     touched) and the rewrite is safe to interrupt and run again."""
     changed = 0
     for graph in old_documents(store):
-        EntityRefresh(store)._ensure(entity_graph_of(graph))
+        EntityRefresh(store).ensure_entity_graph(entity_graph_of(graph))
         additions, removals = upgrade_document(graph, list(store.quads(graph)))
         if additions or removals:
             store.add_quads(additions)

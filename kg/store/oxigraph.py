@@ -17,6 +17,7 @@ from kg.errors import QueryError, StoreError
 from kg.rdf.namespace import RDF
 from kg.rdf.terms import KG
 from kg.store.entities import repair_if_needed
+from kg.store.values import bind_values
 from kg.store.markers import (CLEAR_STALE_MARKS, COMPLETE_DOCUMENTS, MARKER_PREFIXES, partial_documents,
                               split_markers)
 
@@ -68,13 +69,10 @@ class GraphStore:
         """Every entity and relation type the given document graphs observe."""
         return {q.object for graph in graphs for q in self._store.quads_for_pattern(None, KG.observes, None, graph)}
 
-    def observations_of(self, things: Iterable[ox.NamedNode]) -> list[ox.Quad]:
-        """Every quad of every observation of ``things``, in any graph."""
-        found: list[ox.Quad] = []
-        for thing in things:
-            for observes in self._store.quads_for_pattern(None, KG.observes, thing, None):
-                found.extend(self._store.quads_for_pattern(observes.subject, None, None, observes.graph_name))
-        return found
+    def select(self, sparql: str, values: Mapping[ox.Variable, list[ox.NamedNode | ox.Literal]]):
+        """A SELECT over the union of all graphs, with lists of terms bound by a
+        ``VALUES`` block (pyoxigraph's substitutions take one term a variable)."""
+        return self.query(bind_values(sparql, values), prefixes=MARKER_PREFIXES)
 
     def stale_things(self, entity_graph: ox.NamedNode) -> set[ox.NamedNode]:
         """What the entity graph marks as being refreshed (left by an interrupted write)."""
