@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator
 from pyoxigraph import NamedNode
 
 from kg.errors import KGError
+from kg.extract.inflect import load_lexicon
 from kg.inputs import InputWarning
 from kg.model import Article, content_hash
 from kg.nlp import load_pipeline
@@ -120,6 +121,7 @@ def build(
     elif engine == "local":
         load_started = time.perf_counter()
         load_pipeline(model)
+        load_lexicon()  # the verb-form lexicon loads with the model, not in the first document
         started += time.perf_counter() - load_started  # words/s measures the build, not the model load
         mapped = map_articles(itertools.chain([first], todo), iris=iris, model=model, jobs=jobs,
                               started=build_started)
