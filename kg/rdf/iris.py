@@ -118,10 +118,6 @@ class IriMinter:
         dataset's entity namespace itself."""
         return NamedNode(f"{self.base}entity/")
 
-    def is_document_graph(self, iri: str) -> bool:
-        """Is ``iri`` the name of one of this dataset's document graphs?"""
-        return base_of(iri) == self.base
-
     def namespaces(self, *, documents: bool = True, kinds: bool = False) -> dict[str, str]:
         """Prefix -> namespace for this dataset: ``entity``, ``rel``, ``doc`` (when
         ``documents``) and one per entity kind, ``person`` ... (when ``kinds``)."""
