@@ -7,7 +7,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from pyoxigraph import NamedNode
 
 from kg.errors import KGError
 from kg.extract.inflect import load_lexicon
@@ -133,13 +132,11 @@ def build(
 
     with StoreWriter(store, bulk=bulk) as writer:
         pending: dict = {}
-        observing: dict = {}  # document graph -> the entities and relation types it observes
         pending_quads = 0
         added: set[str] = set()  # documents new to the store
         entities: set[str] = set()  # distinct, as `kg stats` counts them
         for doc in mapped:
             pending[doc.graph] = doc.quads
-            observing[doc.graph] = [NamedNode(iri) for iri in doc.observed]
             pending_quads += len(doc.quads)
             if doc.graph.value not in in_store:
                 added.add(doc.graph.value)
@@ -151,10 +148,10 @@ def build(
             if progress:
                 progress(1)
             if len(pending) >= batch_docs or pending_quads >= BATCH_QUADS:
-                writer.submit(pending, observing)
-                pending, observing, pending_quads = {}, {}, 0
+                writer.submit(pending)
+                pending, pending_quads = {}, 0
         if pending:
-            writer.submit(pending, observing)
+            writer.submit(pending)
     report.triples = writer.written
     report.entities = len(entities)
     report.entity_refresh_seconds = writer.entities.seconds

@@ -238,3 +238,73 @@ def test_removing_nothing_or_an_unknown_document_changes_nothing(bad):
     before = content(store)
     remove_documents(store, [IRIS.document(d) for d in bad])
     assert content(store) == before
+
+
+# -- votes that cannot change a description are not counted --------------------------
+
+_THING = ox.NamedNode("https://example.org/kg/entity/organization/acme")
+_LINKS = [ox.NamedNode("http://www.wikidata.org/entity/Q1"), ox.NamedNode("http://www.wikidata.org/entity/Q2")]
+_ROLES = [ox.NamedNode("https://example.org/kg/entity/organization/beta"),
+          ox.NamedNode("https://example.org/kg/entity/organization/gamma")]
+_NAMES = [ox.Literal("Acme", language="en"), ox.Literal("ACME", language="en"), ox.Literal("Acme", language="de")]
+
+
+@st.composite
+def _observations(draw, kinds) -> Observed:
+    title = draw(st.sampled_from([None, ox.Literal("Chair", language="en"), ox.Literal("Owner", language="en")]))
+    return Observed(_THING, IRIS.document(draw(st.sampled_from("abcdef"))),
+                    types=(draw(st.sampled_from(kinds)),), labels=(draw(st.sampled_from(_NAMES)),),
+                    aliases=tuple(draw(st.lists(st.sampled_from(_NAMES), max_size=2, unique=True))),
+                    links=tuple(draw(st.lists(st.sampled_from(_LINKS), max_size=2, unique=True))),
+                    job_titles=(title,) if title else (),
+                    roles=tuple(draw(st.lists(st.sampled_from(_ROLES), max_size=2, unique=True))) if title else ())
+
+
+_KINDS = st.sampled_from([[SCHEMA.Organization, SCHEMA.GovernmentOrganization], [KG.RelationType]])
+
+
+@settings(max_examples=300)
+@given(st.data(), _KINDS)
+def test_a_description_said_to_be_unchanged_by_new_observations_is_what_a_recount_gives(data, kinds):
+    from kg.rdf.descriptions import unchanged_by
+
+    before = data.draw(st.lists(_observations(kinds), min_size=1, max_size=6))
+    added = data.draw(st.lists(_observations(kinds), min_size=1, max_size=3))
+    description = describe(_THING, before, graph=ENTITY_GRAPH)
+    if unchanged_by(description, added):
+        assert set(describe(_THING, before + added, graph=ENTITY_GRAPH)) == set(description)
+
+
+def test_no_description_or_a_new_name_is_never_said_to_be_unchanged():
+    from kg.rdf.descriptions import unchanged_by
+
+    said = _observed("Acme")
+    assert not unchanged_by([], [said])  # a thing not yet described is counted
+    description = describe(said.thing, [said], graph=ENTITY_GRAPH)
+    assert unchanged_by(description, [_observed("Acme", document="b")])  # one more vote for the winner
+    assert not unchanged_by(description, [_observed("ACME", document="b")])  # a tie: "ACME" < "Acme"
+    assert not unchanged_by(description, [_observed("Acme", linked=True, document="b")])  # a link out
+    assert not unchanged_by(description, [_observed("Acme", kind="Person", document="b")])
+
+
+def test_a_write_marks_and_counts_only_what_it_may_change():
+    from kg.rdf.descriptions import observations_in
+    from kg.store.entities import EntityRefresh
+
+    store = GraphStore()
+    uk = ("united kingdom", "United Kingdom", "Country", (), True, None)
+    write_documents(store, graph_of("a", (uk, ("acme", "Acme", "Organization", (), False, None))))
+    graphs = graph_of("b", (uk, ("acme", "ACME", "Organization", (), False, None)))
+    work = EntityRefresh(store)
+    work.touch(graphs, observations={g: observations_in(g, quads) for g, quads in graphs.items()})
+    marked = work.pending[ENTITY_GRAPH]
+    assert IRIS.entity("united kingdom", "Country") not in marked  # the same vote again: not counted
+    assert IRIS.entity("acme", "Organization") in marked  # a new name: counted
+    assert work.unchanged >= 1
+    assert set(store.stale_things(ENTITY_GRAPH)) == marked
+    store.write_documents(graphs)
+    work.refresh()
+    assert not store.stale_things(ENTITY_GRAPH)
+    expected = fresh({"a": (uk, ("acme", "Acme", "Organization", (), False, None)),
+                      "b": (uk, ("acme", "ACME", "Organization", (), False, None))})
+    assert content(store) == expected

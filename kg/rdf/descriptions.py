@@ -85,19 +85,96 @@ class Tally:
 
 
 def tally(observations: Iterable[Observed]) -> Tally:
+    """The counts the store's aggregate queries give for these observations
+    (:func:`kg.store.entities.tally_observations`): each distinct value an
+    observation gives is one vote."""
     counted = Tally()
     for o in observations:
-        counted.types.update(o.types[:1])
+        counted.types.update(set(o.types))
         labels = list(dict.fromkeys(o.labels))
         counted.labels.update(labels)
         if o.links:
             counted.linked_labels.update(labels)
         counted.aliases.update(o.aliases)
         counted.links.update(o.links)
-        counted.titles.update(o.job_titles[:1])
+        counted.titles.update(set(o.job_titles))
         for title in o.job_titles:
             counted.roles.setdefault(title, set()).update(o.roles)
     return counted
+
+
+# What each field of an Observed is read from, in a document graph.
+_FIELDS = {KG.observedType: "types", KG.observedLabel: "labels", KG.observedAlias: "aliases",
+           KG.observedLink: "links", KG.observedJobTitle: "job_titles", KG.observedRoleOf: "roles"}
+
+
+def observations_in(graph: NamedNode, quads: Iterable[Quad]) -> dict[NamedNode, list[Observed]]:
+    """Thing -> the observations of it that a document graph's quads hold (what
+    writing the graph adds to the store's tally)."""
+    things: dict = {}
+    fields: dict = {}
+    for quad in quads:
+        predicate = quad.predicate
+        if predicate == KG.observes:
+            things[quad.subject] = quad.object
+        elif predicate in _FIELDS:
+            fields.setdefault(quad.subject, {}).setdefault(_FIELDS[predicate], []).append(quad.object)
+    found: dict[NamedNode, list[Observed]] = {}
+    for node, thing in things.items():
+        said = {name: tuple(values) for name, values in fields.get(node, {}).items()}
+        found.setdefault(thing, []).append(Observed(thing=thing, document=graph, **said))
+    return found
+
+
+def unchanged_by(description: Iterable[Quad], observations: Iterable[Observed]) -> bool:
+    """True when adding ``observations`` of one thing provably leaves its
+    ``description`` (the quads :func:`describe_tally` gave it) as it is, so a
+    write need not count its observations again.
+
+    Adding observations can only change a description through its votes and
+    unions, and a vote for what already won keeps it winning (its count grows,
+    the others' do not). So the description is unchanged when every
+    observation gives the described type, votes only for the preferred label
+    of each language it uses (when its votes count: it has a link out, or the
+    thing has none), names nothing the description does not already list
+    (labels, aliases, links, roles), and gives no job title but the described
+    one. A thing with no description, or a write that removes observations,
+    always needs counting. False answers are always safe.
+    """
+    types, labels, listed, links, titles, roles = set(), {}, set(), set(), set(), set()
+    for quad in description:
+        predicate, value = quad.predicate, quad.object
+        if predicate == RDF.type:
+            types.add(value)
+        elif predicate == RDFS.label:
+            labels[value.language or ""] = value
+            listed.add(value)
+        elif predicate == SKOS.altLabel:
+            listed.add(value)
+        elif predicate == OWL.sameAs:
+            links.add(value)
+        elif predicate == SCHEMA.jobTitle:
+            titles.add(value)
+        elif predicate == KG.roleOf:
+            roles.add(value)
+    kinds = types - {KG.Entity, OWL.ObjectProperty}
+    if len(kinds) != 1 or len(titles) > 1:
+        return False  # no description (or not one kg wrote)
+    (kind,) = kinds
+    relation_type = kind == KG.RelationType
+    for o in observations:
+        if any(t != kind for t in o.types) or not set(o.links) <= links:
+            return False
+        if o.links or not links:  # its labels vote for the preferred ones
+            said = set(o.labels)
+            if any(labels.get(label.language or "") not in said for label in said):
+                return False
+        if not relation_type and not set(o.labels) | set(o.aliases) <= listed:
+            return False  # a new alternative label
+        if o.job_titles:
+            if set(o.job_titles) != titles or not set(o.roles) <= roles:
+                return False
+    return True
 
 
 def describe(thing: NamedNode, observations: Iterable[Observed], *, graph: NamedNode) -> list[Quad]:

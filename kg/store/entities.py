@@ -15,9 +15,17 @@ write keeps it true, and stays crash-safe, in three steps:
 
 A write killed anywhere leaves its marks behind. Opening the store for
 writing, or ``kg repair``, refreshes what they name, which gives exactly the
-entity graph an uninterrupted write gives. A build refreshes once, when its
-writer closes, not once per batch: an entity that fifty batches mention is
-described once.
+entity graph an uninterrupted write gives.
+
+A build marks and refreshes once per batch of documents, in its writer thread
+(beside the parsing of the next batch). What a batch only adds votes to
+without changing (:func:`kg.rdf.descriptions.unchanged_by`: the UK, observed
+as "the UK", of type Country, with its Wikidata link) is neither marked nor
+counted: that is most of what a batch names, and all of the entities that a
+thousand documents mention, whose counts cost the most. A thing is counted
+when it is new, when a document gave it something its description lacks, or
+when a document that observed it is replaced or removed; a count reads every
+observation of the thing in the store.
 """
 from __future__ import annotations
 
@@ -31,7 +39,8 @@ from typing import Iterable, Mapping
 from pyoxigraph import NamedNode, Quad, Variable
 
 from kg.errors import StoreWarning
-from kg.rdf.descriptions import Tally, describe_tally, entity_graph_quads, stale_marks
+from kg.rdf.descriptions import (Observed, Tally, describe_tally, entity_graph_quads, observations_in,
+                                 stale_marks, tally, unchanged_by)
 from kg.rdf.iris import IriMinter, base_of, base_of_entity_graph
 from kg.rdf.namespace import RDF, SKOS
 from kg.rdf.terms import KG
@@ -66,14 +75,30 @@ class EntityRefresh:
     pending: dict[NamedNode, set[NamedNode]] = field(default_factory=dict)
     seconds: float = 0.0  # time spent marking and refreshing
     refreshed: int = 0  # things whose description was recomputed
+    unchanged: int = 0  # things written documents observed without changing their description
+    # entity graph -> thing -> its observations, for marked things that no stored document
+    # observed before: described from these instead of counted in the store
+    known: dict[NamedNode, dict[NamedNode, Tally]] = field(default_factory=dict)
     _ready: set[NamedNode] = field(default_factory=set)  # entity graphs known to exist
+    _removing: bool = False  # a removal was touched: a dataset may have lost its last document
 
     def touch(self, documents: Iterable[NamedNode],
-              observing: Mapping[NamedNode, Iterable[NamedNode]] | None = None) -> None:
+              observing: Mapping[NamedNode, Iterable[NamedNode]] | None = None,
+              observations: Mapping[NamedNode, Mapping[NamedNode, list[Observed]]] | None = None) -> None:
         """Mark stale what writing (or removing) ``documents`` changes: the things
         their versions in the store observe, and the things the versions about to
-        be written observe (``observing``: document -> things; None for a removal)."""
+        be written observe (``observing``: document -> things; None for a removal).
+
+        With ``observations`` (document -> thing -> what the new version observes
+        of it), a thing the new versions only add votes to that cannot change its
+        description (:func:`kg.rdf.descriptions.unchanged_by`) is neither marked nor
+        recounted: the UK, observed by every other article as the UK, costs a
+        read of its description, not a count of its thousand observations."""
         started = time.perf_counter()
+        if observations is not None:
+            observing = {document: list(things) for document, things in observations.items()}
+        if observing is None:
+            self._removing = True
         by_graph: dict[NamedNode, list[NamedNode]] = {}
         for document in documents:
             graph = entity_graph_of(document)
@@ -82,29 +107,56 @@ class EntityRefresh:
         for graph, members in by_graph.items():
             if observing is not None:  # before a document is written, so a half-written one is known as kg's
                 self.ensure_entity_graph(graph)
-            touched = self.store.things_observed_in(members)
-            for document in members:
-                touched.update((observing or {}).get(document, ()))
-            if not touched:
-                continue
-            self.ensure_entity_graph(graph)
+            touched = self.store.things_observed_in(members)  # the versions written before: counted again
             already = self.pending.setdefault(graph, set())
+            added: dict[NamedNode, list[Observed]] = {}
+            for document in members:
+                if observations is not None:
+                    for thing, observed in observations.get(document, {}).items():
+                        added.setdefault(thing, []).extend(observed)
+                else:
+                    touched.update((observing or {}).get(document, ()))
+            candidates = sorted((t for t in added if t not in touched and t not in already), key=lambda n: n.value)
+            if candidates:
+                described: dict[NamedNode, list[Quad]] = {}
+                for quad in self.store.quads_about(graph, candidates):
+                    described.setdefault(quad.subject, []).append(quad)
+                undescribed = [thing for thing in candidates if thing not in described]
+                stored = {row["thing"] for row in self.store.select(_OBSERVED, {Variable("thing"): undescribed})} \
+                    if undescribed else set()
+                for thing in candidates:
+                    if thing not in described:
+                        if thing not in stored:  # new to the store: what it is written with is all there is
+                            self.known.setdefault(graph, {})[thing] = tally(added[thing])
+                        touched.add(thing)
+                    elif unchanged_by(described[thing], added[thing]):
+                        self.unchanged += 1
+                    else:
+                        touched.add(thing)
+            for thing in set(added) & already:  # observed again before its refresh: counted in the store
+                self.known.get(graph, {}).pop(thing, None)
             fresh = touched - already
             if fresh:
+                self.ensure_entity_graph(graph)
                 self.store.add_quads(stale_marks(graph, sorted(fresh, key=lambda n: n.value)))
                 already |= fresh
         self.seconds += time.perf_counter() - started
 
-    def refresh(self) -> int:
-        """Recompute the description of everything marked; return how many."""
+    def refresh(self, *, drop_empty: bool | None = None) -> int:
+        """Recompute the description of everything marked; return how many. An
+        entity graph whose dataset has no documents left goes too (looked for
+        after removals, or with ``drop_empty``)."""
         started = time.perf_counter()
         done = 0
         for graph, things in sorted(self.pending.items(), key=lambda item: item[0].value):
-            done += refresh_descriptions(self.store, graph, things)
+            done += refresh_descriptions(self.store, graph, things, known=self.known.get(graph))
         if self.pending:
             self.store.clear_stale_marks()  # every mark in the store is this session's (one writer)
-            self._drop_empty(set(self.pending))
+            if self._removing if drop_empty is None else drop_empty:
+                self._drop_empty(set(self.pending))
         self.pending.clear()
+        self.known.clear()
+        self._removing = False
         self.refreshed += done
         self.seconds += time.perf_counter() - started
         return done
@@ -127,17 +179,21 @@ class EntityRefresh:
         self._ready.add(graph)
 
 
-def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedNode]) -> int:
+def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedNode], *,
+                         known: Mapping[NamedNode, Tally] | None = None) -> int:
     """Make the descriptions of ``things`` in the entity graph ``graph`` what the
     observations in the store give: only the quads that differ are written
-    (most refreshes change nothing: another document said the same). The marks
-    are dropped by the caller once every graph is refreshed."""
+    (most refreshes change nothing: another document said the same). Things in
+    ``known`` are described from the tally given there, without counting. The
+    marks are dropped by the caller once every graph is refreshed."""
+    known = known or {}
     ordered = sorted(set(things), key=lambda n: n.value)
     kill_after = int(os.environ.get(_KILL_AFTER, "0") or 0)
     size = min(REFRESH_CHUNK, kill_after) if kill_after else REFRESH_CHUNK
     for start in range(0, len(ordered), size):
         chunk = ordered[start:start + size]
-        counted = tally_observations(store, chunk)
+        counted = tally_observations(store, [thing for thing in chunk if thing not in known])
+        counted.update((thing, known[thing]) for thing in chunk if thing in known)
         wanted = {quad for thing in chunk for quad in describe_tally(thing, counted.get(thing, Tally()), graph=graph)}
         present = set(store.quads_about(graph, chunk))
         store.remove_quads(sorted(present - wanted, key=str))
@@ -148,6 +204,9 @@ def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedN
     return len(ordered)
 
 
+# Which of some things any stored document observes (a thing with no description
+# normally has no observations: its first document is being written).
+_OBSERVED = "SELECT DISTINCT ?thing WHERE { GRAPH ?g { ?o kg:observes ?thing } }"
 # What describe_tally needs, counted inside the store: a refresh never reads one by one
 # the observations of an entity that a thousand documents mention.
 _TALLY = """SELECT ?thing ?p ?v (COUNT(?o) AS ?n) WHERE {
@@ -165,6 +224,8 @@ def tally_observations(store: Store, things: list[NamedNode]) -> dict[NamedNode,
     """Thing -> its observations counted (:class:`kg.rdf.descriptions.Tally`), by
     three aggregate queries for the whole chunk."""
     counted: dict[NamedNode, Tally] = {}
+    if not things:
+        return counted
     values = {Variable("thing"): things}
     for row in store.select(_TALLY, values):
         entry = counted.setdefault(row["thing"], Tally())
@@ -258,7 +319,7 @@ def repair(store: Store, *, rebuild: bool = False) -> RepairReport:
             work.pending.setdefault(graph, set()).update(described_things(store, graph))
     for graph in store.entity_graphs():
         work.pending.setdefault(graph, set()).update(store.stale_things(graph))
-    refreshed = work.refresh()
+    refreshed = work.refresh(drop_empty=True)  # marks of an interrupted removal may leave a dataset empty
     store.flush()
     return RepairReport(partial=partial, upgraded=upgraded, refreshed=refreshed)
 
@@ -309,7 +370,7 @@ def write_documents(store: Store, graphs: Mapping[NamedNode, list[Quad]], *, bul
     whole protocol for a one-off write (a build uses :class:`EntityRefresh`
     across its batches)."""
     work = EntityRefresh(store)
-    work.touch(graphs, things_observed(graphs))
+    work.touch(graphs, observations={graph: observations_in(graph, quads) for graph, quads in graphs.items()})
     written = store.write_documents(graphs, bulk=bulk)
     work.refresh()
     return written

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from pyoxigraph import NamedNode, Quad
 
 from kg.store.base import Store
-from kg.store.entities import EntityRefresh, things_observed
+from kg.rdf.descriptions import observations_in
+from kg.store.entities import EntityRefresh
 
 
 class StoreWriter:
@@ -24,10 +25,10 @@ class StoreWriter:
     it, normally or by an exception, waits for every submitted batch to be
     written.
 
-    Each batch marks the entities it changes stale before it is written, and
-    the last thing the writer does is refresh their descriptions in the entity
-    graph (:mod:`kg.store.entities`), once for the whole session; an
-    interruption (Ctrl-C) still refreshes what the written batches changed.
+    Each batch marks the entities it changes stale before it is written and
+    refreshes their descriptions in the entity graph once it is
+    (:mod:`kg.store.entities`); an interruption (Ctrl-C) still refreshes what
+    the written batches changed.
     """
 
     def __init__(self, store: Store, *, bulk: bool = True) -> None:
@@ -47,11 +48,13 @@ class StoreWriter:
                 return
             if self._error is not None:
                 continue  # drain: nothing more is written after a failure
-            graphs, observing = batch
+            graphs = batch
             try:
-                self.entities.touch(graphs, observing)
+                observations = {graph: observations_in(graph, quads) for graph, quads in graphs.items()}
+                self.entities.touch(graphs, observations=observations)
                 self.written += self.store.write_documents(graphs, bulk=self.bulk)
                 self.store.flush()
+                self.entities.refresh(drop_empty=False)  # writing documents never empties a dataset
             except BaseException as exc:  # handed to the submitting thread
                 self._error = exc
 
@@ -69,13 +72,10 @@ class StoreWriter:
             error, self._error = self._error, None
             raise error
 
-    def submit(self, graphs: Mapping[NamedNode, list[Quad]],
-               observing: Mapping[NamedNode, Iterable[NamedNode]] | None = None) -> None:
-        """Queue a batch: document graph -> its quads, and what each document
-        observes (the entities and relation types it names; found by scanning
-        the quads when not given)."""
+    def submit(self, graphs: Mapping[NamedNode, list[Quad]]) -> None:
+        """Queue a batch: document graph -> its quads."""
         self._raise()
-        self._queue.put((graphs, things_observed(graphs) if observing is None else observing))
+        self._queue.put(graphs)
 
     def close(self) -> None:
         if self._thread.is_alive():
