@@ -132,11 +132,14 @@ def build(
 
     with StoreWriter(store, bulk=bulk) as writer:
         pending: dict = {}
+        observations: dict = {}  # document graph -> thing -> what it observes of it
         pending_quads = 0
         added: set[str] = set()  # documents new to the store
         entities: set[str] = set()  # distinct, as `kg stats` counts them
         for doc in mapped:
             pending[doc.graph] = doc.quads
+            if doc.observations is not None:
+                observations[doc.graph] = doc.observations
             pending_quads += len(doc.quads)
             if doc.graph.value not in in_store:
                 added.add(doc.graph.value)
@@ -148,10 +151,10 @@ def build(
             if progress:
                 progress(1)
             if len(pending) >= batch_docs or pending_quads >= BATCH_QUADS:
-                writer.submit(pending)
-                pending, pending_quads = {}, 0
+                writer.submit(pending, observations)
+                pending, observations, pending_quads = {}, {}, 0
         if pending:
-            writer.submit(pending)
+            writer.submit(pending, observations)
     report.triples = writer.written
     report.entities = len(entities)
     report.entity_refresh_seconds = writer.entities.seconds

@@ -18,7 +18,8 @@ from kg.extract.article import read_anatomy
 from kg.model import Article, Extraction
 from kg.nlp import load_pipeline, model_id
 from kg.rdf.iris import IriMinter
-from kg.rdf.mapping import extraction_quads, is_mapped
+from kg.rdf.descriptions import Observed
+from kg.rdf.mapping import DocumentTerms, extraction_quads, is_mapped
 
 T = TypeVar("T")
 
@@ -45,6 +46,8 @@ class DocumentGraph:
     relations: int
     words: int
     observed: frozenset[str]  # the IRIs of the entities and relation types it observes
+    # what it observes of each (as kg.rdf.descriptions.observations_in reads it from the quads)
+    observations: dict[NamedNode, list[Observed]] | None = None
 
 
 def batched_by_chars(items: Iterable[tuple[str, T]], budget: int) -> Iterator[tuple[tuple[str, T], ...]]:
@@ -130,12 +133,13 @@ def in_background(items: Iterable[T], *, ahead: int = PARSE_AHEAD, name: str = "
 
 def map_extraction(x: Extraction, iris: IriMinter, *, model: str, started: Literal | None = None) -> DocumentGraph:
     """One document's extraction as its named graph, with the summary's counts."""
-    quads = list(extraction_quads(x, iris, model=model, started=started))
+    terms = DocumentTerms.of(x, iris)
+    quads = list(extraction_quads(x, iris, model=model, started=started, terms=terms))
     relations = sum(1 for r in x.relations if is_mapped(r))
-    entities = frozenset(iris.entity(e.key, e.type).value for e in x.entities)
-    relation_types = frozenset(iris.relation(r.predicate).value for r in x.relations if is_mapped(r))
-    return DocumentGraph(x.article.doc_id, iris.document(x.article.doc_id), quads,
-                         len(x.sentences), entities, relations, x.words, entities | relation_types)
+    entities = frozenset(node.value for node in terms.entities.values())
+    return DocumentGraph(x.article.doc_id, terms.graph, quads, len(x.sentences), entities, relations, x.words,
+                         frozenset(node.value for node in terms.observations),
+                         {thing: [observed] for thing, observed in terms.observations.items()})
 
 
 def map_articles(articles: Iterable[Article], *, iris: IriMinter, model: str | None, jobs: int = 1,

@@ -308,3 +308,18 @@ def test_a_write_marks_and_counts_only_what_it_may_change():
     expected = fresh({"a": (uk, ("acme", "Acme", "Organization", (), False, None)),
                       "b": (uk, ("acme", "ACME", "Organization", (), False, None))})
     assert content(store) == expected
+
+
+def test_what_the_mapping_says_a_document_observes_is_what_its_quads_hold(nlp):
+    """The build hands the writer each document's observations as the mapping made
+    them, instead of reading them back from the quads: both must agree."""
+    from kg.extract import extract
+    from kg.rdf.descriptions import observations_in
+
+    text = ("Prime Minister Keir Starmer met Edi Rama, the Albanian prime minister, in Tirana. "
+            "Britain and Albania agreed to share data. The UK will enter talks with the EU, "
+            "Acme Corp (ACME) said, and Acme's chief executive Jane Doe visited Paris.")
+    document = map_extraction(extract(nlp(text), Article(doc_id="obs", text=text)), IRIS, model="test")
+    assert document.observations
+    assert document.observations == observations_in(document.graph, document.quads)
+    assert {node.value for node in document.observations} == document.observed

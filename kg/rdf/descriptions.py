@@ -50,19 +50,25 @@ def observation_quads(node: NamedNode, thing: NamedNode, graph: NamedNode, *, ty
                       label: Literal, aliases: Iterable[Literal] = (), links: Iterable[NamedNode] = (),
                       job_title: Literal | None = None, role_of: NamedNode | None = None) -> Iterator[Quad]:
     """The quads of one observation ``node`` of ``thing`` in the document graph ``graph``."""
+    titles = (job_title,) if job_title is not None else ()
+    yield from observed_quads(node, Observed(thing, graph, types=(type,), labels=(label,), aliases=tuple(aliases),
+                                             links=tuple(links), job_titles=titles,
+                                             roles=(role_of,) if titles and role_of is not None else ()))
+
+
+def observed_quads(node: NamedNode, o: Observed) -> Iterator[Quad]:
+    """The quads of the observation ``node`` holding ``o``, in ``o.document``'s graph
+    (roles are written only with a job title: they are what the title belonged to)."""
+    graph = o.document
     yield Quad(node, RDF.type, KG.Observation, graph)
-    yield Quad(node, KG.observes, thing, graph)
+    yield Quad(node, KG.observes, o.thing, graph)
     yield Quad(node, KG.document, graph, graph)
-    yield Quad(node, KG.observedType, type, graph)
-    yield Quad(node, KG.observedLabel, label, graph)
-    for alias in aliases:
-        yield Quad(node, KG.observedAlias, alias, graph)
-    for link in links:
-        yield Quad(node, KG.observedLink, link, graph)
-    if job_title is not None:
-        yield Quad(node, KG.observedJobTitle, job_title, graph)
-        if role_of is not None:
-            yield Quad(node, KG.observedRoleOf, role_of, graph)
+    for predicate, values in ((KG.observedType, o.types), (KG.observedLabel, o.labels),
+                              (KG.observedAlias, o.aliases), (KG.observedLink, o.links),
+                              (KG.observedJobTitle, o.job_titles),
+                              (KG.observedRoleOf, o.roles if o.job_titles else ())):
+        for value in values:
+            yield Quad(node, predicate, value, graph)
 
 
 @dataclass

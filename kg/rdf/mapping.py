@@ -12,7 +12,7 @@ kind of record; :func:`extraction_quads` calls them in turn.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Mapping
 
@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.model import (Argument, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
                       content_hash)
-from kg.rdf.descriptions import observation_quads
+from kg.rdf.descriptions import Observed, observed_quads
 from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import DCTERMS, NIF, PROV, RDF, RDFS, SCHEMA, XSD
 from kg.rdf.terms import KG
@@ -72,34 +72,64 @@ class DocumentTerms:
     entities: Mapping[str, NamedNode]  # Entity.key -> IRI
     times: Mapping[tuple[int, int], NamedNode]  # (start, end) -> time expression node
     quantities: Mapping[tuple[int, int], NamedNode]  # (start, end) -> quantity node
+    # entity or relation type IRI -> what this document observed of it (written as its observation)
+    observations: Mapping[NamedNode, Observed]
 
     @classmethod
     def of(cls, x: Extraction, iris: IriMinter) -> DocumentTerms:
         doc_id = x.article.doc_id
+        graph = iris.document(doc_id)
+        entities = {e.key: iris.entity(e.key, e.type) for e in x.entities}
         return cls(
             doc_id=doc_id,
-            graph=iris.document(doc_id),
+            graph=graph,
             build=iris.build(doc_id),
             sentences=tuple(iris.sentence(doc_id, s.index) for s in x.sentences),
-            entities={e.key: iris.entity(e.key, e.type) for e in x.entities},
+            entities=entities,
             times={(t.start, t.end): iris.fragment(doc_id, "time", t.start, t.end) for t in x.times},
             quantities={(v.start, v.end): iris.fragment(doc_id, "quantity", v.start, v.end)
                         for v in x.quantities},
+            observations=_observations(x, iris, graph, entities),
         )
 
     def quad(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> Quad:
         return Quad(subject, predicate, obj, self.graph)
 
 
-def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Literal | None = None) -> Iterator[Quad]:
+def _observations(x: Extraction, iris: IriMinter, graph: NamedNode,
+                  entities: Mapping[str, NamedNode]) -> dict[NamedNode, Observed]:
+    """What the document observes of each entity (the label, type, aliases, links
+    and job title it used) and each relation type it uses (its label)."""
+    found: dict[NamedNode, Observed] = {}
+    for e in x.entities:
+        node, role = entities[e.key], entities.get(e.role_of) if e.role_of else None
+        titles = (_en(e.job_title),) if e.job_title else ()
+        found[node] = Observed(node, graph, types=(SCHEMA[e.type],), labels=(_en(e.label),),
+                               aliases=tuple(_en(alias) for alias in e.aliases),
+                               links=tuple(NamedNode(same) for same in e.same_as), job_titles=titles,
+                               roles=(role,) if titles and role is not None else ())
+    for r in x.relations:
+        if is_mapped(r):
+            node, label = iris.relation(r.predicate), _en(r.label)
+            known = found.get(node)
+            if known is None:
+                found[node] = Observed(node, graph, types=(KG.RelationType,), labels=(label,))
+            elif label not in known.labels:  # two predicates whose keys mint one IRI: both labels
+                found[node] = replace(known, labels=(*known.labels, label))
+    return found
+
+
+def extraction_quads(x: Extraction, iris: IriMinter, *, model: str, started: Literal | None = None,
+                     terms: DocumentTerms | None = None) -> Iterator[Quad]:
     """All quads for one document; the graph name is the document IRI.
 
     ``started`` is the build's start time (xsd:dateTime); the build activity
     of the document ends now. The last quad is the document's commit marker,
     its ``kg:contentHash`` (see :mod:`kg.store.markers`). Each quad is
-    yielded once.
+    yielded once. ``terms`` are the document's nodes, when the caller has
+    minted them already (:meth:`DocumentTerms.of`).
     """
-    terms = DocumentTerms.of(x, iris)
+    terms = terms or DocumentTerms.of(x, iris)
     phrases = ArgumentNodes(terms, iris)
     yield from document_quads(x, terms)
     yield from provenance_quads(terms, iris.software(), model=model, started=started)
@@ -171,11 +201,7 @@ def entity_quads(e: Entity, terms: DocumentTerms, iris: IriMinter) -> Iterator[Q
     q = terms.quad
     node = terms.entities[e.key]
     yield q(node, KG.mentionedIn, terms.graph)
-    yield from observation_quads(
-        iris.observation(terms.doc_id, node), node, terms.graph, type=SCHEMA[e.type], label=_en(e.label),
-        aliases=[_en(alias) for alias in e.aliases], links=[NamedNode(same) for same in e.same_as],
-        job_title=_en(e.job_title) if e.job_title else None,
-        role_of=terms.entities.get(e.role_of) if e.role_of else None)
+    yield from observed_quads(iris.observation(terms.doc_id, node), terms.observations[node])
     for m in e.mentions:
         mention = iris.mention(terms.doc_id, m.start, m.end)
         yield q(mention, RDF.type, KG.Mention)
@@ -253,7 +279,7 @@ def relation_quads(relations: Iterable[Relation], terms: DocumentTerms, iris: Ir
     often the same fact is read). A relation needs at least one entity end;
     the other may be a phrase."""
     q = terms.quad
-    declared: set[str] = set()
+    declared: set[NamedNode] = set()
     direct: set[tuple[NamedNode, NamedNode, NamedNode]] = set()
     for r in relations:
         if not is_mapped(r):
@@ -263,10 +289,9 @@ def relation_quads(relations: Iterable[Relation], terms: DocumentTerms, iris: Ir
         yield from subject_quads
         yield from object_quads
         predicate = iris.relation(r.predicate)
-        if r.predicate not in declared:  # what this document says of the relation type: its label
-            declared.add(r.predicate)
-            yield from observation_quads(iris.observation(terms.doc_id, predicate), predicate, terms.graph,
-                                         type=KG.RelationType, label=_en(r.label))
+        if predicate not in declared:  # what this document says of the relation type: its label
+            declared.add(predicate)
+            yield from observed_quads(iris.observation(terms.doc_id, predicate), terms.observations[predicate])
         if r.asserted and (subject, predicate, obj) not in direct:
             direct.add((subject, predicate, obj))
             yield q(subject, predicate, obj)

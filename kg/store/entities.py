@@ -52,6 +52,8 @@ from kg.store.markers import MARKER_PREFIXES
 # things in more than linear time: on 300 BBC articles, counting the observations of 1,000
 # things took 0.48 s in one chunk and 0.21 s in chunks of 200.
 REFRESH_CHUNK = 200
+# Descriptions a session keeps in memory (see EntityRefresh._descriptions): about 1 kB each.
+DESCRIPTIONS_CACHED = 20_000
 # Test hook: with this set to N, a refresh kills its own process (SIGKILL) once it
 # has replaced the descriptions of N things and before it drops their marks, with
 # others still to do, so that tests/test_crash_safety.py kills a build inside the
@@ -81,6 +83,8 @@ class EntityRefresh:
     known: dict[NamedNode, dict[NamedNode, Tally]] = field(default_factory=dict)
     _ready: set[NamedNode] = field(default_factory=set)  # entity graphs known to exist
     _removing: bool = False  # a removal was touched: a dataset may have lost its last document
+    # entity graph -> thing -> its description as it is in the store (see _descriptions)
+    _cache: dict[NamedNode, dict[NamedNode, tuple[Quad, ...]]] = field(default_factory=dict)
 
     def touch(self, documents: Iterable[NamedNode],
               observing: Mapping[NamedNode, Iterable[NamedNode]] | None = None,
@@ -118,14 +122,12 @@ class EntityRefresh:
                     touched.update((observing or {}).get(document, ()))
             candidates = sorted((t for t in added if t not in touched and t not in already), key=lambda n: n.value)
             if candidates:
-                described: dict[NamedNode, list[Quad]] = {}
-                for quad in self.store.quads_about(graph, candidates):
-                    described.setdefault(quad.subject, []).append(quad)
-                undescribed = [thing for thing in candidates if thing not in described]
+                described = self._descriptions(graph, candidates)
+                undescribed = [thing for thing in candidates if not described[thing]]
                 stored = {row["thing"] for row in self.store.select(_OBSERVED, {Variable("thing"): undescribed})} \
                     if undescribed else set()
                 for thing in candidates:
-                    if thing not in described:
+                    if not described[thing]:
                         if thing not in stored:  # new to the store: what it is written with is all there is
                             self.known.setdefault(graph, {})[thing] = tally(added[thing])
                         touched.add(thing)
@@ -142,6 +144,20 @@ class EntityRefresh:
                 already |= fresh
         self.seconds += time.perf_counter() - started
 
+    def _descriptions(self, graph: NamedNode, things: list[NamedNode]) -> dict[NamedNode, tuple[Quad, ...]]:
+        """Thing -> its description in ``graph`` (empty when it has none), read
+        once a session: only this session's refreshes change them."""
+        cached = self._cache.setdefault(graph, {})
+        missing = [thing for thing in things if thing not in cached]
+        if missing:
+            if sum(map(len, self._cache.values())) + len(missing) > DESCRIPTIONS_CACHED:
+                cached.clear()
+            read: dict[NamedNode, list[Quad]] = {thing: [] for thing in missing}
+            for quad in self.store.quads_about(graph, missing):
+                read[quad.subject].append(quad)
+            cached.update((thing, tuple(quads)) for thing, quads in read.items())
+        return {thing: cached[thing] for thing in things}
+
     def refresh(self, *, drop_empty: bool | None = None) -> int:
         """Recompute the description of everything marked; return how many. An
         entity graph whose dataset has no documents left goes too (looked for
@@ -149,7 +165,8 @@ class EntityRefresh:
         started = time.perf_counter()
         done = 0
         for graph, things in sorted(self.pending.items(), key=lambda item: item[0].value):
-            done += refresh_descriptions(self.store, graph, things, known=self.known.get(graph))
+            done += refresh_descriptions(self.store, graph, things, known=self.known.get(graph),
+                                         cache=self._cache.setdefault(graph, {}))
         if self.pending:
             self.store.clear_stale_marks()  # every mark in the store is this session's (one writer)
             if self._removing if drop_empty is None else drop_empty:
@@ -180,13 +197,17 @@ class EntityRefresh:
 
 
 def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedNode], *,
-                         known: Mapping[NamedNode, Tally] | None = None) -> int:
+                         known: Mapping[NamedNode, Tally] | None = None,
+                         cache: dict[NamedNode, tuple[Quad, ...]] | None = None) -> int:
     """Make the descriptions of ``things`` in the entity graph ``graph`` what the
     observations in the store give: only the quads that differ are written
     (most refreshes change nothing: another document said the same). Things in
-    ``known`` are described from the tally given there, without counting. The
-    marks are dropped by the caller once every graph is refreshed."""
+    ``known`` are described from the tally given there, without counting.
+    ``cache`` (thing -> its description in the store) is read instead of the
+    store where it has the thing, and kept up to date. The marks are dropped by
+    the caller once every graph is refreshed."""
     known = known or {}
+    cache = {} if cache is None else cache
     ordered = sorted(set(things), key=lambda n: n.value)
     kill_after = int(os.environ.get(_KILL_AFTER, "0") or 0)
     size = min(REFRESH_CHUNK, kill_after) if kill_after else REFRESH_CHUNK
@@ -194,10 +215,15 @@ def refresh_descriptions(store: Store, graph: NamedNode, things: Iterable[NamedN
         chunk = ordered[start:start + size]
         counted = tally_observations(store, [thing for thing in chunk if thing not in known])
         counted.update((thing, known[thing]) for thing in chunk if thing in known)
-        wanted = {quad for thing in chunk for quad in describe_tally(thing, counted.get(thing, Tally()), graph=graph)}
-        present = set(store.quads_about(graph, chunk))
-        store.remove_quads(sorted(present - wanted, key=str))
-        store.add_quads(sorted(wanted - present, key=str))
+        wanted = {thing: describe_tally(thing, counted.get(thing, Tally()), graph=graph) for thing in chunk}
+        present = {quad for thing in chunk if thing in cache for quad in cache[thing]}
+        present.update(store.quads_about(graph, [thing for thing in chunk if thing not in cache]))
+        wanted_quads = {quad for quads in wanted.values() for quad in quads}
+        store.remove_quads(sorted(present - wanted_quads, key=str))
+        store.add_quads(sorted(wanted_quads - present, key=str))
+        for thing, quads in wanted.items():
+            if thing in cache:
+                cache[thing] = tuple(quads)
         if kill_after and start + size < len(ordered):  # the test hook: die with descriptions half-refreshed
             store.flush()
             os.kill(os.getpid(), signal.SIGKILL)

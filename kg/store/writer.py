@@ -8,7 +8,7 @@ from typing import Mapping
 from pyoxigraph import NamedNode, Quad
 
 from kg.store.base import Store
-from kg.rdf.descriptions import observations_in
+from kg.rdf.descriptions import Observed, observations_in
 from kg.store.entities import EntityRefresh
 
 
@@ -48,9 +48,10 @@ class StoreWriter:
                 return
             if self._error is not None:
                 continue  # drain: nothing more is written after a failure
-            graphs = batch
+            graphs, observations = batch
             try:
-                observations = {graph: observations_in(graph, quads) for graph, quads in graphs.items()}
+                observations = {graph: observations.get(graph) or observations_in(graph, quads)
+                                for graph, quads in graphs.items()}
                 self.entities.touch(graphs, observations=observations)
                 self.written += self.store.write_documents(graphs, bulk=self.bulk)
                 self.store.flush()
@@ -72,10 +73,12 @@ class StoreWriter:
             error, self._error = self._error, None
             raise error
 
-    def submit(self, graphs: Mapping[NamedNode, list[Quad]]) -> None:
-        """Queue a batch: document graph -> its quads."""
+    def submit(self, graphs: Mapping[NamedNode, list[Quad]],
+               observations: Mapping[NamedNode, Mapping[NamedNode, list[Observed]]] | None = None) -> None:
+        """Queue a batch: document graph -> its quads, and what each observes
+        (thing -> its observations; read from the quads when not given)."""
         self._raise()
-        self._queue.put(graphs)
+        self._queue.put((graphs, observations or {}))
 
     def close(self) -> None:
         if self._thread.is_alive():
