@@ -13,6 +13,7 @@ from kg.extract.inflect import load_lexicon
 from kg.inputs import InputWarning
 from kg.model import Article, content_hash
 from kg.nlp import load_pipeline
+from kg.nlp.worker import start_parse_worker
 from kg.pipeline import DocumentGraph, map_articles
 from kg.rdf.iris import IriMinter
 from kg.rdf.mapping import now_literal
@@ -119,8 +120,11 @@ def build(
         mapped: Iterable[DocumentGraph] = ()
     elif engine == "local":
         load_started = time.perf_counter()
+        worker = start_parse_worker(model, jobs)  # the parsing process loads the model beside this one
         load_pipeline(model)
         load_lexicon()  # the verb-form lexicon loads with the model, not in the first document
+        if worker is not None:
+            worker.ready()
         started += time.perf_counter() - load_started  # words/s measures the build, not the model load
         mapped = map_articles(itertools.chain([first], todo), iris=iris, model=model, jobs=jobs,
                               started=build_started)

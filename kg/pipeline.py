@@ -16,7 +16,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.extract import extract
 from kg.extract.article import read_anatomy
 from kg.model import Article, Extraction
-from kg.nlp import load_pipeline, model_id
+from kg.nlp import default_model, load_pipeline, model_id
+from kg.nlp.worker import can_start_workers, parse_worker
 from kg.rdf.iris import IriMinter
 from kg.rdf.descriptions import Observed
 from kg.rdf.mapping import DocumentTerms, extraction_quads, is_mapped
@@ -57,17 +58,23 @@ def batched_by_chars(items: Iterable[tuple[str, T]], budget: int) -> Iterator[tu
 
 
 def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_size: int = 32,
-                   batch_chars: int = PARSE_BATCH_CHARS) -> Iterator[Extraction]:
+                   batch_chars: int = PARSE_BATCH_CHARS, worker: str | None = None) -> Iterator[Extraction]:
     """Run the spaCy pipeline over the story body of each article and extract.
 
     With one process, documents go to spaCy in batches of at most
     ``batch_chars`` characters (a longer article is a batch of its own), which
     keeps peak memory independent of article length; with ``jobs > 1``
     spaCy's own ``n_process`` batching of ``batch_size`` documents is used.
+    With ``worker`` (the name ``nlp`` was loaded by) and one process, the
+    batches are parsed by a :class:`kg.nlp.worker.ParseWorker` running that
+    pipeline in a child process, where the parse never waits for the GIL
+    that the extraction here holds; otherwise in a thread of this process.
     """
     prepared = ((a.text[a.body_start:a.body_end], a) for a in map(read_anatomy, articles))
     if jobs > 1:
         parsed = nlp.pipe(prepared, as_tuples=True, n_process=jobs, batch_size=batch_size)
+    elif worker is not None and can_start_workers():
+        parsed = parse_worker(worker).pipe(batched_by_chars(prepared, batch_chars), nlp)
     else:
         # Parsing runs in a thread of its own, a few documents ahead of the
         # extraction here: spaCy's models release the GIL for much of their
@@ -143,9 +150,11 @@ def map_extraction(x: Extraction, iris: IriMinter, *, model: str, started: Liter
 
 
 def map_articles(articles: Iterable[Article], *, iris: IriMinter, model: str | None, jobs: int = 1,
-                 started: Literal | None = None) -> Iterator[DocumentGraph]:
-    """Parse, extract and map ``articles`` in this process (``jobs`` spaCy processes)."""
+                 started: Literal | None = None, parse_process: bool = True) -> Iterator[DocumentGraph]:
+    """Parse, extract and map ``articles`` (``jobs`` spaCy processes; with one, and
+    ``parse_process``, spaCy runs in a child process beside this one)."""
     nlp = load_pipeline(model)
     name = model_id(nlp)
-    for x in parse_articles(articles, nlp=nlp, jobs=jobs):
+    worker = (model or default_model()) if parse_process else None
+    for x in parse_articles(articles, nlp=nlp, jobs=jobs, worker=worker):
         yield map_extraction(x, iris, model=name, started=started)
