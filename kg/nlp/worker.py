@@ -117,9 +117,12 @@ class ParseWorker:
         try:
             return pickle.load(self._process.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):
-            code = self._process.wait(STOP_WAIT)
-            raise ModelError(f"the parsing process for {self.model!r} stopped (exit code {code}); "
-                             "its error, if any, is above; run the build again") from None
+            raise self._stopped() from None
+
+    def _stopped(self) -> ModelError:
+        code = self._process.wait(STOP_WAIT)
+        return ModelError(f"the parsing process for {self.model!r} stopped (exit code {code}); "
+                          "its error, if any, is above; run the build again")
 
     def pipe(self, batches: Iterable[list[tuple[str, T]]], nlp) -> Iterator[tuple[Doc, T]]:
         """Parse each batch of ``(text, context)`` pairs in the child; yield
@@ -147,6 +150,8 @@ class ParseWorker:
                         _send(self._process.stdin, [text for text, _ in batch])
                         sent.put([context for _, context in batch])
                     sent.put(_END)
+                except OSError as exc:  # a broken pipe: the child is gone
+                    sent.put(self._stopped() if not self.alive or isinstance(exc, BrokenPipeError) else exc)
                 except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
                     sent.put(exc)
 
