@@ -7,7 +7,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-
 from kg.errors import KGError
 from kg.extract.inflect import load_lexicon
 from kg.inputs import InputWarning

@@ -77,9 +77,9 @@ def parse_articles(articles: Iterable[Article], *, nlp, jobs: int = 1, batch_siz
         parsed = parse_worker(worker).pipe(batched_by_chars(prepared, batch_chars), nlp)
     else:
         # Parsing runs in a thread of its own, a few documents ahead of the
-        # extraction here: spaCy's models release the GIL for much of their
-        # work, so the extraction (and the caller's mapping) mostly runs
-        # beside the parse instead of after it.
+        # extraction here. spaCy's small model holds the GIL for most of its
+        # work, so this hides little of the extraction (see kg.nlp.worker);
+        # it is the way where no child process may be started.
         parsed = in_background(pair for batch in batched_by_chars(prepared, batch_chars)
                                for pair in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
     for doc, article in parsed:

@@ -11,8 +11,10 @@ tokens, tags, parse, entities and ``doc.spans``.
 
 One worker per pipeline name is started on first use and kept for the life of
 the process (a library that builds twenty times pays the model load once); it
-is stopped at exit. A worker that died (killed, out of memory, Ctrl-C) is
-reported as a :class:`kg.errors.ModelError` and replaced on the next use.
+is stopped at exit. The child ignores Ctrl-C (the parent handles it) and
+leaves when its input closes, so it never outlives the parent. A worker that
+died (killed, out of memory) is reported as a :class:`kg.errors.ModelError`
+and replaced on the next use.
 """
 from __future__ import annotations
 

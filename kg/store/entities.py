@@ -380,11 +380,6 @@ def upgrade(store: Store) -> int:
     return changed
 
 
-def things_observed(graphs: Mapping[NamedNode, Iterable[Quad]]) -> dict[NamedNode, set[NamedNode]]:
-    """Document -> the things its quads observe (a build knows them without this scan)."""
-    return {graph: {q.object for q in quads if q.predicate == KG.observes} for graph, quads in graphs.items()}
-
-
 def described_things(store: Store, graph: NamedNode) -> set[NamedNode]:
     """Every entity and relation type the entity graph describes."""
     return {q.subject for q in store.quads(graph)

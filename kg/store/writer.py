@@ -50,8 +50,8 @@ class StoreWriter:
                 continue  # drain: nothing more is written after a failure
             graphs, observations = batch
             try:
-                observations = {graph: observations.get(graph) or observations_in(graph, quads)
-                                for graph, quads in graphs.items()}
+                observations = {graph: observations[graph] if graph in observations
+                                else observations_in(graph, quads) for graph, quads in graphs.items()}
                 self.entities.touch(graphs, observations=observations)
                 self.written += self.store.write_documents(graphs, bulk=self.bulk)
                 self.store.flush()
