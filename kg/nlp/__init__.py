@@ -57,15 +57,16 @@ def _load(name: str) -> Language:
                 f"spaCy pipeline {name!r} has no {required!r} component; kg needs a "
                 "pipeline with a dependency parser and a named-entity recogniser."
             )
+    from kg.nlp.attributes import compile_attribute_rulers
     from kg.nlp.gazetteer import add_gazetteer
 
-    return lemmatize_on_demand(add_gazetteer(nlp))
+    return lemmatize_on_demand(add_gazetteer(compile_attribute_rulers(nlp)))
 
 
 # Components that do not read lemmas: a lemmatizer followed only by these can
 # be left to run on demand (see kg.nlp.lemmas).
 _LEMMA_BLIND = {"ner", "parser", "beam_ner", "beam_parser", "tagger", "senter", "morphologizer",
-                "tok2vec", "transformer", "kg_gazetteer"}
+                "tok2vec", "transformer", "kg_gazetteer", "kg_attributes"}
 
 
 def lemmatize_on_demand(nlp: Language) -> Language:
