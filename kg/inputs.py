@@ -73,8 +73,11 @@ def count_documents(sources: list[Source]) -> int | None:
         if src.path is None:
             return None
         if src.path.suffix.lower() in JSONL_SUFFIXES:
-            with open(src.path, "rb") as fh:
-                total += sum(1 for line in fh if line.strip())
+            try:
+                with open(src.path, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:  # read_articles says so when it comes to the file
+                continue
         else:
             total += 1
     return total
@@ -112,6 +115,10 @@ def _read_jsonl(path: Path, max_chars: int) -> Iterator[Article]:
         except json.JSONDecodeError as exc:
             _warn(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); line skipped")
             continue
+        except RecursionError:  # json's parser recurses once per nesting level
+            _warn(f"{where}: JSON nested too deeply to read (over {sys.getrecursionlimit():,} levels); "
+                  "line skipped")
+            continue
         if not isinstance(record, dict):
             _warn(f"{where}: expected a JSON object with 'id' and 'text'; line skipped")
             continue
@@ -136,7 +143,12 @@ def _json_lines(path: Path) -> Iterator[tuple[int, str]]:
     opens with a UTF-16/32 byte-order mark (PowerShell's Out-File writes UTF-16)
     is decoded whole, because splitting UTF-16 on b"\n" breaks its lines apart.
     """
-    with open(path, "rb") as fh:
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        _warn(f"{path}: cannot be read ({exc.strerror}); skipped")
+        return
+    with fh:
         if _bom_codec(fh.read(4)) is not None:
             fh.seek(0)
             text = _decode(fh.read(), str(path))

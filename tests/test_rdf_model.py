@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.rdf import generate
-from kg.rdf.iris import ENTITY_KINDS, IriMinter, check_base_iri, encode_key
+from kg.rdf.iris import ENTITY_KINDS, IriMinter, check_base_iri, decode_key, encode_key
 from kg.rdf.namespace import PROV
 from kg.rdf.terms import KG, KG_NAMESPACE
 from kg.validate import validate_store
@@ -59,6 +59,22 @@ def test_encoding_is_injective_and_deterministic(a, b):
     assert encode_key(a) == encode_key(a)
     if a != b:
         assert encode_key(a) != encode_key(b)
+
+
+@given(st.text(alphabet=st.sampled_from("_ %25F0a/#")) | st.text())
+@settings(max_examples=500)
+def test_encoding_is_undone_by_decoding(key):
+    """Injective by construction: the key can be read back from its segment."""
+    assert decode_key(encode_key(key)) == key
+
+
+def test_an_underscore_and_a_space_are_two_keys():
+    """Issue "Hardening" 1: ids ``a_b`` and ``a b`` were one document IRI."""
+    iris = IriMinter()
+    assert iris.document("a_b") != iris.document("a b")
+    assert iris.document("a b").value.endswith("/doc/a_b")
+    assert iris.document("a_b").value.endswith("/doc/a%5Fb")
+    assert iris.entity("section_404", "Thing") != iris.entity("section 404", "Thing")
 
 
 @given(st.tuples(names, kinds, st.none() | names), st.tuples(names, kinds, st.none() | names))
@@ -144,3 +160,11 @@ def test_every_kg_term_in_a_build_is_declared(seed_graph):
             if isinstance(term, ox.NamedNode) and term.value.startswith(KG_NAMESPACE):
                 used.add(term.value[len(KG_NAMESPACE):])
     assert used and used <= declared
+
+
+@given(st.text(alphabet=st.sampled_from("_ %25a-")) | st.text())
+def test_relation_iris_read_back_to_their_key(key):
+    from urllib.parse import unquote
+
+    iri = IriMinter().relation(key).value
+    assert unquote(iri.rsplit("/relation/", 1)[1]) == key

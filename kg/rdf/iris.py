@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from pyoxigraph import NamedNode
 
@@ -31,10 +31,21 @@ DEFAULT_BASE_IRI = "https://example.org/kg/"
 def encode_key(key: str) -> str:
     """Percent-encode a key into one IRI path segment; spaces read as ``_``.
 
-    Underscores in the key are encoded first (``%5F``), so the mapping stays
-    injective.
+    Underscores in the key are encoded (``%5F``), so the mapping is injective:
+    ``a_b`` and ``a b`` are two keys and get two segments, and
+    :func:`decode_key` gives the key back.
+
+    >>> encode_key("a b"), encode_key("a_b"), encode_key("x/y%")
+    ('a_b', 'a%5Fb', 'x%2Fy%25')
     """
-    return quote(key, safe="-.~").replace("%20", "_")
+    # quote() leaves "_" alone and writes a space as %20; every "%" of the key
+    # itself becomes %25, so a %5F or %20 in its output can only be ours
+    return quote(key, safe="-.~").replace("_", "%5F").replace("%20", "_")
+
+
+def decode_key(segment: str) -> str:
+    """The key :func:`encode_key` made ``segment`` from."""
+    return unquote(segment.replace("_", "%20"))
 
 
 def check_base_iri(base: str) -> str:
@@ -104,7 +115,10 @@ class IriMinter:
         return NamedNode(iri)
 
     def relation(self, key: str) -> NamedNode:
-        return NamedNode(f"{self.base}relation/{encode_key(key)}")
+        """A relation type's IRI from its key, lemmas joined by ``_`` (``agree_to_share``):
+        percent-encoded with the ``_`` kept, which is as injective (a key has no spaces
+        to stand for)."""
+        return NamedNode(f"{self.base}relation/{quote(key, safe='-._~')}")
 
     def software(self) -> NamedNode:
         return NamedNode(f"{self.base}software/kg")

@@ -280,10 +280,11 @@ class StoreHealth:
     stale: int = 0  # things marked stale by an interrupted write
     old_documents: int = 0  # document graphs written before store format 2
     missing_graphs: int = 0  # datasets with documents but no entity graph
+    misnamed: int = 0  # documents named before ids were encoded injectively ("a_b" read as "a b")
 
     @property
     def ok(self) -> bool:
-        return not self.stale and not self.old_documents and not self.missing_graphs
+        return not self.stale and not self.old_documents and not self.missing_graphs and not self.misnamed
 
     def advice(self, where: str) -> str:
         parts = []
@@ -292,6 +293,9 @@ class StoreHealth:
                          "format 2) and describe entities in every document")
         if self.stale:
             parts.append(f"{self.stale:,} entity descriptions were left stale by an interrupted write")
+        if self.misnamed:
+            parts.append(f"{self.misnamed:,} documents whose id holds '_' are named as an earlier kg named "
+                         "them (which gave ids 'a_b' and 'a b' one name)")
         if self.missing_graphs and not self.old_documents:
             parts.append(f"{self.missing_graphs:,} datasets have documents but no entity graph")
         return f"{where}: {'; '.join(parts)}. Run `kg repair --store {where}` to bring it up to date."
@@ -303,7 +307,54 @@ def check(store: Store) -> StoreHealth:
     stale = sum(len(store.stale_things(g)) for g in graphs)
     with_graph = {base_of_entity_graph(g.value) for g in graphs}
     without = {base_of(d) for d in store.document_hashes()} - with_graph - {None}
-    return StoreHealth(stale=stale, old_documents=len(old_documents(store)), missing_graphs=len(without))
+    return StoreHealth(stale=stale, old_documents=len(old_documents(store)), missing_graphs=len(without),
+                       misnamed=len(misnamed_documents(store)))
+
+
+def misnamed_documents(store: Store) -> dict[NamedNode, NamedNode]:
+    """Document graphs an earlier kg named by reading ``_`` in an id as a space
+    (so that ids ``a_b`` and ``a b`` shared one IRI): their IRI -> the IRI their
+    id (``dcterms:identifier``) has now. Only IRIs with a ``_`` can be such."""
+    candidates = [NamedNode(g) for g in store.document_hashes() if "_" in g[g.rfind("/doc/"):]]
+    if not candidates:
+        return {}
+    renamed = {}
+    for row in store.select(_IDENTIFIERS, {Variable("g"): candidates}):
+        graph, base = row["g"], base_of(row["g"].value)
+        now = IriMinter(base).document(row["id"].value) if base else graph
+        if now != graph:
+            renamed[graph] = now
+    return renamed
+
+
+_IDENTIFIERS = ("SELECT ?g ?id WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/identifier> ?id } }")
+
+
+def rename_documents(store: Store, renamed: Mapping[NamedNode, NamedNode], *, batch: int = 200) -> int:
+    """Move each document graph to its new IRI, with the IRIs minted inside it
+    (``{doc}#sentence-1`` ...), and refresh the descriptions; return how many moved.
+
+    Each batch is written complete under the new names before the old graphs
+    are removed, so an interrupted rename leaves at worst a document under both
+    names; the next open finds the old one again and finishes the move.
+    """
+    moved = 0
+    items = sorted(renamed.items(), key=lambda item: item[0].value)
+    for k in range(0, len(items), batch):
+        chunk = dict(items[k:k + batch])
+        graphs = {new: [_renamed(q, old, new) for q in store.quads(old)] for old, new in chunk.items()}
+        write_documents(store, graphs)
+        remove_documents(store, list(chunk))
+        moved += len(chunk)
+    return moved
+
+
+def _renamed(quad: Quad, old: NamedNode, new: NamedNode) -> Quad:
+    def term(t):
+        if isinstance(t, NamedNode) and (t.value == old.value or t.value.startswith(old.value + "#")):
+            return NamedNode(new.value + t.value[len(old.value):])
+        return t
+    return Quad(term(quad.subject), quad.predicate, term(quad.object), term(quad.graph_name))
 
 
 def old_documents(store: Store) -> list[NamedNode]:
@@ -324,10 +375,11 @@ class RepairReport:
     partial: int = 0  # half-written document graphs dropped
     upgraded: int = 0  # document graphs rewritten in store format 2
     refreshed: int = 0  # entity and relation type descriptions recomputed
+    renamed: int = 0  # documents moved to the IRI their id has now
 
     def summary(self) -> str:
         return (f"{self.partial:,} half-written documents dropped, {self.upgraded:,} documents upgraded to "
-                f"store format 2, {self.refreshed:,} descriptions refreshed")
+                f"store format 2, {self.renamed:,} documents renamed, {self.refreshed:,} descriptions refreshed")
 
 
 def repair(store: Store, *, rebuild: bool = False) -> RepairReport:
@@ -336,6 +388,7 @@ def repair(store: Store, *, rebuild: bool = False) -> RepairReport:
     (with ``rebuild``: recompute every description from scratch)."""
     partial = len(store.remove_incomplete())
     upgraded = upgrade(store)
+    renamed = rename_documents(store, misnamed_documents(store))
     work = EntityRefresh(store)
     documents = [NamedNode(d) for d in sorted(store.document_hashes())]
     missing = {entity_graph_of(d) for d in documents} - set(store.entity_graphs()) - {None}
@@ -347,7 +400,7 @@ def repair(store: Store, *, rebuild: bool = False) -> RepairReport:
         work.pending.setdefault(graph, set()).update(store.stale_things(graph))
     refreshed = work.refresh(drop_empty=True)  # marks of an interrupted removal may leave a dataset empty
     store.flush()
-    return RepairReport(partial=partial, upgraded=upgraded, refreshed=refreshed)
+    return RepairReport(partial=partial, upgraded=upgraded, refreshed=refreshed, renamed=renamed)
 
 
 def repair_if_needed(store: Store, where: str) -> RepairReport | None:
@@ -359,7 +412,8 @@ def repair_if_needed(store: Store, where: str) -> RepairReport | None:
             warnings.warn(f"{where}: dropped {partial:,} half-written documents", StoreWarning, stacklevel=3)
         return None
     report = repair(store)
-    report = RepairReport(partial=report.partial + partial, upgraded=report.upgraded, refreshed=report.refreshed)
+    report = RepairReport(partial=report.partial + partial, upgraded=report.upgraded, refreshed=report.refreshed,
+                          renamed=report.renamed)
     warnings.warn(f"{where}: repaired on opening: {report.summary()}", StoreWarning, stacklevel=3)
     return report
 
