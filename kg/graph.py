@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from kg.build import BuildReport, build
-from kg.model import Article, content_hash
-from kg.inputs import METADATA_FIELDS
+from kg.errors import InputError
+from kg.inputs import DEFAULT_MAX_CHARS, METADATA_FIELDS, clean_text
+from kg.model import Article, content_hash, iso_date
 from kg.query import Result, run
 from kg.rdf.iris import DEFAULT_BASE_IRI
 from kg.store import GraphStore
@@ -27,13 +28,15 @@ class KnowledgeGraph:
         self.base_iri = base_iri
         self.model = model
 
-    def add_text(self, text: str, *, doc_id: str | None = None, **metadata: str) -> BuildReport:
-        """Add one document. Without ``doc_id`` the id is derived from the text's hash."""
-        unknown = set(metadata) - set(METADATA_FIELDS)
-        if unknown:
-            raise TypeError(f"unknown metadata {sorted(unknown)}; allowed: {', '.join(METADATA_FIELDS)}")
-        doc_id = doc_id or "text-" + content_hash(text)[:12]
-        return self.add_documents([Article(doc_id=doc_id, text=text, origin="api", **metadata)])
+    def add_text(self, text: str, *, doc_id: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                 **metadata: str) -> BuildReport:
+        """Add one document. Without ``doc_id`` the id is derived from the text's hash;
+        a text over ``max_chars`` characters is refused, as ``kg build`` skips it."""
+        article = api_article(text, doc_id, metadata)
+        if len(article.text) > max_chars:
+            raise InputError(f"text of {len(article.text):,} characters is over max_chars={max_chars:,}; "
+                             "split it, or pass a larger max_chars")
+        return self.add_documents([article])
 
     def add_documents(self, documents: Iterable[Article | Mapping[str, str]], **options) -> BuildReport:
         """Add many documents (``Article``s, or dicts with ``id``/``text`` and metadata)."""
@@ -59,11 +62,40 @@ class KnowledgeGraph:
 
 
 def _article_from_mapping(record: Mapping[str, str]) -> Article:
+    if not isinstance(record, Mapping):
+        raise InputError(f"a document is an Article or a mapping with 'id' and 'text', not {type(record).__name__}")
     if "text" not in record:
-        raise TypeError("a document mapping needs a 'text' field")
-    text = record["text"]
-    doc_id = record.get("id") or None
-    if doc_id is None:
-        doc_id = "text-" + content_hash(text)[:12]
-    meta = {k: str(record[k]) for k in METADATA_FIELDS if record.get(k)}
-    return Article(doc_id=str(doc_id), text=text, origin="api", **meta)
+        raise InputError("a document mapping needs a 'text' field")
+    return api_article(record["text"], record.get("id"),
+                       {k: record[k] for k in METADATA_FIELDS if record.get(k) not in (None, "")})
+
+
+def api_article(text: object, doc_id: object, metadata: Mapping[str, object]) -> Article:
+    """An :class:`Article` from what a Python caller gave, checked as a file's
+    would be: a clear :class:`InputError` for a wrong type, an empty text or a
+    date that is not ISO 8601; characters no RDF output can hold are replaced
+    with a warning (:func:`kg.inputs.clean_text`)."""
+    unknown = set(metadata) - set(METADATA_FIELDS)
+    if unknown:
+        raise InputError(f"unknown metadata {sorted(unknown)}; allowed: {', '.join(METADATA_FIELDS)}")
+    if isinstance(text, (bytes, bytearray)):
+        raise InputError("text is bytes; decode it first (text.decode('utf-8'))")
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if doc_id is not None and not isinstance(doc_id, str):
+        raise InputError(f"doc_id must be a string, not {type(doc_id).__name__}")
+    meta = {}
+    for name, value in metadata.items():
+        if not isinstance(value, str):
+            raise InputError(f"{name} must be a string, not {type(value).__name__}")
+        meta[name] = clean_text(value, f"{name} of the document")
+    if meta.get("date") and iso_date(meta["date"]) is None:
+        raise InputError(f"date {meta['date'][:40]!r} is not an ISO 8601 date; give one like "
+                         "'2005-03-01', '2005-03' or '2005-03-01T10:30:00Z'")
+    text = clean_text(text, "the text")
+    if not text.strip():
+        raise InputError("text is empty (or only whitespace): there is nothing to build from")
+    doc_id = doc_id or "text-" + content_hash(text)[:12]
+    return Article(doc_id=clean_text(doc_id, "doc_id"), text=text, origin="api", **meta)

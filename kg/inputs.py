@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import sys
 import warnings
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from kg.errors import InputError
-from kg.model import Article
+from kg.model import Article, iso_date
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -57,13 +58,52 @@ def resolve_inputs(inputs: Iterable[str | Path]) -> list[Source]:
         if not path.exists():
             raise InputError(f"input not found: {raw} (check the path; use '-' for stdin)")
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file()
-                           and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files = _files_under(path)
+            if not files:
+                _warn(f"{raw}: no {'/'.join(sorted(TEXT_SUFFIXES | JSONL_SUFFIXES))} files in this folder; "
+                      "nothing read from it")
             sources.extend(Source(p, path) for p in files)
         else:
             sources.append(Source(path, None))
     return sources
+
+
+def _files_under(root: Path) -> list[Path]:
+    """The readable input files under ``root`` (hidden ones left out), walking
+    each real folder once: a symbolic link back up the tree is not followed
+    twice, and a folder that cannot be listed is warned about."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    suffixes = TEXT_SUFFIXES | JSONL_SUFFIXES
+
+    def walk(folder: Path) -> None:
+        try:
+            st = folder.stat()
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            _warn(f"{folder}: folder cannot be read ({exc.strerror}); skipped")
+            return
+        if (st.st_dev, st.st_ino) in seen:
+            _warn(f"{folder}: a link to a folder already read (a loop of symbolic links?); skipped")
+            return
+        seen.add((st.st_dev, st.st_ino))
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError as exc:  # a link loop, a broken mount
+                _warn(f"{entry}: cannot be read ({exc.strerror}); skipped")
+                continue
+            if is_dir:
+                walk(entry)
+            elif is_file and entry.suffix.lower() in suffixes:
+                found.append(entry)
+            elif not is_file and entry.is_symlink():
+                _warn(f"{entry}: a symbolic link to nothing; skipped")
+
+    walk(root)
+    return sorted(found)
 
 
 def count_documents(sources: list[Source]) -> int | None:
@@ -89,7 +129,9 @@ def read_articles(sources: list[Source], *, max_chars: int = DEFAULT_MAX_CHARS) 
         if src.path is None:
             data = sys.stdin.buffer.read()
             text = _decode(data, "<stdin>")
-            if text is not None and _usable(text, "<stdin>", max_chars):
+            if text is not None and _looks_like_json_lines(text):
+                yield from _articles_from_lines(enumerate(text.split("\n"), 1), "<stdin>", "stdin", max_chars)
+            elif text is not None and _usable(text, "<stdin>", max_chars):
                 yield Article(doc_id="stdin", text=text, origin="<stdin>")
             continue
         if src.path.suffix.lower() in JSONL_SUFFIXES:
@@ -107,9 +149,28 @@ def read_articles(sources: list[Source], *, max_chars: int = DEFAULT_MAX_CHARS) 
         yield Article(doc_id=doc_id, text=text, origin=str(src.path))
 
 
+def _looks_like_json_lines(text: str) -> bool:
+    """stdin holding JSON Lines: its first line is a JSON object with a "text" string."""
+    first = text.lstrip().split("\n", 1)[0]
+    if not first.startswith("{"):
+        return False
+    try:
+        record = json.loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and isinstance(record.get("text"), str)
+
+
 def _read_jsonl(path: Path, max_chars: int) -> Iterator[Article]:
-    for lineno, line in _json_lines(path):
-        where = f"{path}:{lineno}"
+    yield from _articles_from_lines(_json_lines(path), str(path), path.stem, max_chars)
+
+
+def _articles_from_lines(lines: Iterable[tuple[int, str]], name: str, stem: str,
+                         max_chars: int) -> Iterator[Article]:
+    for lineno, line in lines:
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -126,14 +187,31 @@ def _read_jsonl(path: Path, max_chars: int) -> Iterator[Article]:
         if not isinstance(text, str):
             _warn(f"{where}: no 'text' string field; line skipped")
             continue
-        text = _clean(text, where)
+        text = clean_text(text, where)
         if not _usable(text, where, max_chars):
             continue
         doc_id = record.get("id")
-        doc_id = str(doc_id) if doc_id not in (None, "") else f"{path.stem}/{lineno}"
-        meta = {k: _clean(str(record[k]), where) for k in METADATA_FIELDS
-                if record.get(k) not in (None, "")}
-        yield Article(doc_id=doc_id, text=text, origin=where, **meta)
+        if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
+            doc_id = f"{stem}/{lineno}"
+        elif isinstance(doc_id, int) and not isinstance(doc_id, bool):
+            doc_id = str(doc_id)
+        elif not isinstance(doc_id, str):
+            _warn(f"{where}: 'id' must be a string or an integer, not {json.dumps(doc_id)[:60]}; line skipped "
+                  "(quote it to keep it as it is)")
+            continue
+        meta = {}
+        for k in METADATA_FIELDS:
+            value = record.get(k)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                _warn(f"{where}: {k!r} must be a string, not {json.dumps(value)[:60]}; kept as its JSON text")
+                value = json.dumps(value, ensure_ascii=False)
+            meta[k] = clean_text(str(value), where)
+        if "date" in meta and iso_date(meta["date"]) is None:
+            _warn(f"{where}: date {meta['date'][:40]!r} is not an ISO 8601 date (2005-03-01, 2005-03, "
+                  "2005-03-01T10:30:00Z); kept as text (dcterms:date), not as the publication date")
+        yield Article(doc_id=clean_text(doc_id, where), text=text, origin=where, **meta)
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -176,7 +254,7 @@ def _decode(data: bytes, where: str) -> str | None:
         why = f"byte {exc.start}"
     else:
         if "\x00" not in text:
-            return _clean(text, where)
+            return clean_text(text, where)
         why = "NUL bytes"  # UTF-16/32 without a byte-order mark, or binary
     encoding, text = _decode_by_bom(data) or _decode_detected(data)
     if text is None or "\x00" in text:  # NUL is in no text: a binary that some code page fits
@@ -188,7 +266,7 @@ def _decode(data: bytes, where: str) -> str | None:
     else:
         _warn(f"{where}: not valid UTF-8 ({why}); decoded as {encoding} — "
               "re-save the file as UTF-8 if characters look wrong")
-    return _clean(text, where)
+    return clean_text(text, where)
 
 
 def _bom_codec(data: bytes) -> str | None:
@@ -232,14 +310,25 @@ def _decode_detected(data: bytes) -> tuple[str, str | None]:
     return codecs.lookup(encoding).name, text  # "utf_16_le" -> "utf-16-le", as Python spells it
 
 
-def _clean(text: str, where: str) -> str:
-    """Replace lone surrogates (possible from JSON escapes) that no RDF store accepts."""
+def clean_text(text: str, where: str) -> str:
+    """Replace, with a warning, what no RDF store or XML export accepts: lone
+    surrogates (possible from JSON escapes) and the control characters XML 1.0
+    forbids (NUL, U+0001-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF).
+    Each becomes one U+FFFD, so every offset into the text stays as it was."""
     try:
         text.encode("utf-8")
-        return text
     except UnicodeEncodeError:
         _warn(f"{where}: text holds invalid Unicode (lone surrogates); replaced with U+FFFD")
-        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    if _NOT_IN_XML.search(text):
+        found = sorted({f"U+{ord(ch):04X}" for ch in _NOT_IN_XML.findall(text)})
+        _warn(f"{where}: text holds control characters no XML or RDF/XML output can hold "
+              f"({', '.join(found[:5])}{' ...' if len(found) > 5 else ''}); replaced with U+FFFD")
+        text = _NOT_IN_XML.sub("\ufffd", text)
+    return text
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _usable(text: str, where: str, max_chars: int) -> bool:

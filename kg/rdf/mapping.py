@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Mapping
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.model import (Argument, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
+from kg.model import (Argument, iso_date, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
                       content_hash)
 from kg.rdf.descriptions import Observed, observed_quads
 from kg.rdf.iris import IriMinter
@@ -40,16 +40,15 @@ def double(value: float) -> Literal:
     return Literal(repr(float(value)), datatype=XSD.double)
 
 
-def _date(value: str) -> Literal:
+def _date(value: str) -> Literal | None:
+    """A publication date as a typed literal, or None when it is not an ISO 8601
+    date (the reader has warned; the text is kept as ``dcterms:date``)."""
+    value = iso_date(value)
+    if value is None:
+        return None
     if "T" in value:
         return Literal(value, datatype=XSD.dateTime)
-    if len(value) == 10:
-        return Literal(value, datatype=XSD.date)
-    if len(value) == 7:
-        return Literal(value, datatype=XSD.gYearMonth)
-    if len(value) == 4:
-        return Literal(value, datatype=XSD.gYear)
-    return Literal(value)
+    return Literal(value, datatype={10: XSD.date, 7: XSD.gYearMonth}.get(len(value), XSD.gYear))
 
 
 def _en(text: str) -> Literal:
@@ -156,7 +155,8 @@ def document_quads(x: Extraction, terms: DocumentTerms) -> Iterator[Quad]:
     if a.title:
         yield q(doc, SCHEMA.headline, Literal(a.title))
     if a.date:
-        yield q(doc, SCHEMA.datePublished, _date(a.date))
+        published = _date(a.date)
+        yield q(doc, SCHEMA.datePublished, published) if published else q(doc, DCTERMS.date, Literal(a.date))
     if a.url:
         yield q(doc, SCHEMA.url, Literal(a.url, datatype=XSD.anyURI))
     for predicate, value in ((SCHEMA.author, a.author), (SCHEMA.sourceOrganization, a.source),

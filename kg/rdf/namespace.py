@@ -65,7 +65,7 @@ PROV = ClosedNamespace("http://www.w3.org/ns/prov#", [
     "wasAssociatedWith", "wasAttributedTo", "value", "startedAtTime", "endedAtTime",
 ])
 DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", [
-    "title", "source", "isPartOf", "identifier", "created", "creator", "publisher",
+    "title", "source", "isPartOf", "identifier", "created", "creator", "publisher", "date",
 ])
 SKOS = ClosedNamespace("http://www.w3.org/2004/02/skos/core#", ["prefLabel", "altLabel"])
 NIF = ClosedNamespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#", [

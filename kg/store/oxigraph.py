@@ -186,11 +186,29 @@ class GraphStore:
             self._store.flush()
 
     def close(self) -> None:
+        if isinstance(self._store, _Closed):
+            return
         self.flush()
-        self._store = None  # releases the RocksDB lock once collected
+        self._store = _Closed(self.path)  # releases the RocksDB lock once collected
 
     def __enter__(self) -> GraphStore:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Closed:
+    """Stands for the RocksDB store after ``close()``: any use says so."""
+
+    def __init__(self, path) -> None:
+        self._where = f"the store at {path}" if path else "the in-memory store"
+
+    def __getattr__(self, name: str):
+        raise StoreError(f"{self._where} is closed; open it again (GraphStore(...) or KnowledgeGraph(...))")
+
+    def __len__(self) -> int:
+        return self.__getattr__("__len__")
+
+    def __iter__(self):
+        return self.__getattr__("__iter__")
