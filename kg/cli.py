@@ -127,6 +127,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the store against the SHACL shapes (ontology/shapes.ttl)")
     _add_store(p)
 
+    p = sub.add_parser("check", help="verify a store: every block readable (RocksDB checksums), every document "
+                                     "complete, the entity graph fresh, the shapes held")
+    _add_store(p)
+    p.add_argument("--no-shapes", action="store_true", help="leave out the SHACL validation (the slowest check)")
+
     p = sub.add_parser("eval", help="evaluate against a benchmark")
     ev = p.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
     c = ev.add_parser("carb", help="score CaRB-format extractions against CaRB gold tuples")
@@ -324,6 +329,20 @@ def cmd_validate(args) -> int:
     return 2
 
 
+def cmd_check(args) -> int:
+    from kg.store import open_store
+    from kg.store.integrity import check_store
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the report says what an opening warning would
+        with open_store(args.store, read_only=True) as store:
+            report = check_store(store, str(args.store), shapes=not args.no_shapes)
+    print(report.summary())
+    print(f"{args.store}: {'sound' if report.ok else 'needs attention (see FAIL above)'}",
+          file=sys.stderr if not report.ok else sys.stdout)
+    return 0 if report.ok else 1
+
+
 def cmd_eval(args) -> int:
     from kg.eval.carb import format_score, score_files
 
@@ -332,7 +351,7 @@ def cmd_eval(args) -> int:
 
 
 COMMANDS = {"build": cmd_build, "query": cmd_query, "queries": cmd_queries, "stats": cmd_stats,
-            "extract": cmd_extract, "export": cmd_export, "validate": cmd_validate, "eval": cmd_eval,
+            "extract": cmd_extract, "export": cmd_export, "validate": cmd_validate, "check": cmd_check, "eval": cmd_eval,
             "remove": cmd_remove, "dump": cmd_dump, "load": cmd_load, "repair": cmd_repair}
 
 

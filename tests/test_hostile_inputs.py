@@ -365,3 +365,97 @@ def test_query_timeout_must_be_a_finite_positive_number(tmp_path, capsys, value)
     with pytest.raises(SystemExit) as exit_:
         main(["query", "-e", "SELECT * { ?s ?p ?o }", "--store", str(tmp_path / "s"), "--timeout", value])
     assert exit_.value.code == 2 and "--timeout" in capsys.readouterr().err
+
+
+# 8. exports and dumps that cannot be written
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory, nlp):
+    from kg.cli import main
+
+    store = tmp_path_factory.mktemp("small") / "s"
+    assert main(["build", "examples/uk-albania-returns.txt", "--store", str(store)]) == 0
+    return store
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "turtle"], ["export", "--format", "graphml"], ["dump"]])
+def test_an_export_to_a_folder_or_a_missing_folder_says_so(small_store, tmp_path, capsys, command):
+    from kg.cli import main
+
+    for out, message in ((tmp_path, "it is a folder"), (tmp_path / "no" / "x.out", "does not exist")):
+        assert main([*command, "--store", str(small_store), "--out", str(out)]) == 1
+        assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, name", [(["export", "--format", "nquads"], "x.nq"), (["dump"], "x.nq.gz")])
+def test_a_full_disk_leaves_no_truncated_file(small_store, tmp_path, capsys, monkeypatch, command, name):
+    import errno
+
+    from kg.cli import main
+    from kg.store import GraphStore
+
+    real = GraphStore.dump
+
+    def dump_then_fill(self, output, *args, **kwargs):
+        output.write(b"<http://a> <http://b> <http://c> .\n" * 1000)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(GraphStore, "dump", dump_then_fill)
+    out = tmp_path / name
+    assert main([*command, "--store", str(small_store), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "nothing was written" in err and "free some space" in err
+    assert list(tmp_path.iterdir()) == []  # no truncated file, no temporary left
+    monkeypatch.setattr(GraphStore, "dump", real)
+    assert main([*command, "--store", str(small_store), "--out", str(out)]) == 0
+    assert out.stat().st_size > 1000
+
+
+# 11. a store folder, updates, long values
+
+def test_a_store_in_a_folder_of_the_users_files_is_refused(tmp_path, capsys):
+    from kg.cli import main
+
+    mine = tmp_path / "my-papers"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["build", "examples/uk-albania-returns.txt", "--store", str(mine)]) == 1
+    assert "is not a kg store: it holds other files (notes.txt)" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]  # nothing written beside it
+    afile = tmp_path / "file"
+    afile.write_text("x", encoding="utf-8")
+    assert main(["query", "-e", "SELECT * {}", "--store", str(afile)]) == 1
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_an_update_given_to_query_is_refused_as_read_only(small_store, capsys):
+    from kg.cli import main
+
+    for update in ("INSERT DATA { <http://a> <http://b> <http://c> }", "CLEAR ALL",
+                   "DELETE WHERE { ?s ?p ?o }", "LOAD <http://example.com/x.ttl>"):
+        assert main(["query", "-e", update, "--store", str(small_store)]) == 1
+        assert "kg query is read-only" in capsys.readouterr().err
+    assert main(["query", "-e", "SELEC * { ?s ?p ?o }", "--store", str(small_store)]) == 1
+    assert "read-only" not in capsys.readouterr().err  # a broken query keeps its own message
+
+
+def test_a_huge_parameter_value_is_not_echoed_whole(small_store, capsys):
+    from kg.cli import main
+
+    big = "x" * 100_000
+    assert main(["query", "entity", "--param", f"entity={big}", "--store", str(small_store)]) == 1
+    err = capsys.readouterr().err
+    assert len(err) < 1_000 and "100,00" in err
+
+
+@pytest.mark.parametrize("value", [None, [1, 2], b"abc", {"a": 1}, object()])
+def test_api_query_parameters_of_other_types_are_refused(value):
+    from kg import KnowledgeGraph
+    from kg.errors import QueryError
+
+    with KnowledgeGraph() as graph:
+        with pytest.raises(QueryError, match="give a string, a number"):
+            graph.query("SELECT * WHERE { ?s ?p ?x }", x=value)
+        with pytest.raises(QueryError, match="missing parameter" if value is None else "give a string, a number"):
+            graph.query("entity", entity=value)  # None: not given

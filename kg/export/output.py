@@ -30,6 +30,8 @@ def open_output(target: Target) -> Iterator[BinaryIO]:
         yield target
         return
     path = Path(target)
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder; give a file name (e.g. {path / 'graph.ttl'})")
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path}: the directory {path.parent} does not exist; create it first")
     # opened like any new file (not mkstemp's 0600), so the result has the usual permissions
@@ -38,6 +40,20 @@ def open_output(target: Target) -> Iterator[BinaryIO]:
         with open(tmp, "wb") as handle:
             yield handle
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}; nothing was written "
+                          f"(the partial file was removed){_hint(exc)}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _hint(exc: OSError) -> str:
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "; free some space or write elsewhere"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "; choose a folder you can write to"
+    return ""

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.query.named import (KINDS, NamedQuery, Parameter, is_query_reference, list_queries, load_query,
                             parse_query, query_dirs, resolve_query)
-from kg.query.params import (bind_parameters, parse_param, read_value, resolve_entity, resolve_relation,
+from kg.query.params import (bind_parameters, check_value, parse_param, read_value, resolve_entity, resolve_relation,
                              split_param, to_term)
 from kg.query.results import FORMATS, Result, Row, term_value, to_result, write, write_table
 from kg.rdf.iris import base_of
@@ -45,16 +45,32 @@ def execute(store: Store, sparql: str, params: Mapping[str, object] | None = Non
     """Run a query with parameters bound as RDF terms (never spliced into text);
     returns pyoxigraph's lazy answer. A syntax error names ``origin``, the line
     and the column."""
+    for name, value in (params or {}).items():
+        check_value(name, value)
     subs = {ox.Variable(k): to_term(v) for k, v in (params or {}).items()}
     where = f"{origin}: " if origin else ""
     try:
         return store.query(sparql, substitutions=subs, prefixes=DEFAULT_PREFIXES)
     except SyntaxError as exc:
-        raise QueryError(syntax_error_message(str(exc), sparql, origin)) from None
+        raise QueryError(_read_only(sparql) or syntax_error_message(str(exc), sparql, origin)) from None
     except QueryError as exc:
         if isinstance(exc.__cause__, SyntaxError):
-            raise QueryError(syntax_error_message(str(exc.__cause__), sparql, origin)) from None
+            raise QueryError(_read_only(sparql)
+                             or syntax_error_message(str(exc.__cause__), sparql, origin)) from None
         raise QueryError(f"{where}{exc}") from None
+
+
+def _read_only(sparql: str) -> str | None:
+    """The message for a SPARQL update given where a query goes, or None when
+    ``sparql`` is not one (rdflib's parser reads it; nothing is run)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(sparql)
+    except Exception:  # noqa: BLE001 - any failure: not an update, the query's own error stands
+        return None
+    return ("kg query is read-only: this is a SPARQL update (INSERT, DELETE, LOAD, CLEAR ...). "
+            "Change the store with kg build, kg remove or kg load.")
 
 
 def syntax_error_message(message: str, sparql: str, origin: str = "") -> str:

@@ -75,7 +75,7 @@ SELECT ?entity ?name ?kind WHERE {
 def split_param(raw: str) -> tuple[str, str]:
     """``name=value`` from the command line -> (variable name, raw value)."""
     if "=" not in raw:
-        raise QueryError(f"--param {raw!r} must look like name=value")
+        raise QueryError(f"--param {shown(raw)} must look like name=value")
     name, value = raw.split("=", 1)
     name = name.strip().lstrip("?$")
     if not _VARIABLE.match(name):
@@ -89,6 +89,23 @@ def parse_param(raw: str) -> tuple[str, Term]:
     xsd:double, anything else a string."""
     name, value = split_param(raw)
     return name, to_term(value)
+
+
+_VALUE_TYPES = (str, int, float, ox.NamedNode, ox.Literal)
+
+
+def check_value(name: str, value: object) -> None:
+    """A parameter value is a string, a number, a bool or an RDF term: anything
+    else (None, a list, bytes) would be bound as its Python repr."""
+    if not isinstance(value, _VALUE_TYPES):
+        raise QueryError(f"parameter {name!r}: give a string, a number, true/false or an RDF term, "
+                         f"not {type(value).__name__} {shown(value)}")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def to_term(value: object) -> Term:
@@ -120,6 +137,8 @@ def bind_parameters(store: Store, query: NamedQuery, values: Mapping[str, object
     """
     values = dict(values or {})
     if not query.parameters:
+        for name, value in values.items():
+            check_value(name, value)
         return {name: to_term(value) for name, value in values.items()}
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(declared))
@@ -146,10 +165,11 @@ def _describe_params(params: tuple[Parameter, ...]) -> str:
 def read_value(store: Store, param: Parameter, value: object) -> Term:
     """One parameter value as the RDF term its kind calls for."""
     kind = param.kind
+    check_value(param.name, value)
     if isinstance(value, (ox.NamedNode, ox.Literal)):
         return value
     text = str(value).strip() if not isinstance(value, (bool, int, float)) else value
-    where = f"--param {param.name}={value!r}"
+    where = f"--param {param.name}={shown(value)}"
     if kind == "string":
         return ox.Literal(str(value))
     if kind in ("entity", "relation", "class", "iri"):
@@ -191,7 +211,7 @@ def _iri(text: str, where: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(text)
     except ValueError as exc:
-        raise QueryError(f"{where}: {text!r} is not a valid IRI ({exc}); "
+        raise QueryError(f"{where}: {shown(text)} is not a valid IRI ({exc}); "
                          "write it as <https://...> without spaces or quotes") from None
 
 
@@ -233,7 +253,7 @@ def resolve_entity(store: Store, label: str, *, param: str = "entity") -> ox.Nam
         near = [s["label"].value for s in _solutions(store, _ENTITY_NEAR, {"folded": ox.Literal(label.lower())})]
         hint = (f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else
                 "; `kg query entities-by-type` lists the entities, or pass an IRI as <https://...>")
-        raise QueryError(f"--param {param}: no entity is labelled {label!r}{hint}")
+        raise QueryError(f"--param {param}: no entity is labelled {shown(label)}{hint}")
     raise QueryError(f"--param {param}: {label!r} names {len(chosen)} entities: "
                      f"{_candidates(store, chosen)}; pass the one you mean as <IRI>")
 
@@ -248,7 +268,7 @@ def resolve_relation(store: Store, label: str, *, param: str = "relation") -> ox
     if len(found) == 1:
         return next(iter(found))
     if not found:
-        raise QueryError(f"--param {param}: no relation type is labelled {label!r}; "
+        raise QueryError(f"--param {param}: no relation type is labelled {shown(label)}; "
                          "`kg query relation-types` lists them")
     raise QueryError(f"--param {param}: {label!r} names {len(found)} relation types: "
                      f"{_candidates(store, found)}; pass the one you mean as <IRI>")

@@ -46,8 +46,17 @@ def _open(path: str | Path, mode: str):
 
 
 def dump_nquads(store: Store, path: str | Path) -> int:
-    with _open(path, "wb") as fh:
-        store.dump(fh, ox.RdfFormat.N_QUADS)
+    """Write every quad to ``path`` as N-Quads (gzipped for ``.gz``), through a
+    temporary file moved into place at the end: a failed dump (a full disk)
+    leaves no truncated file behind, and says so."""
+    from kg.export.output import open_output
+
+    with open_output(path) as raw:
+        if str(path).endswith(".gz"):
+            with gzip.GzipFile(fileobj=raw, mode="wb", filename="") as fh:
+                store.dump(fh, ox.RdfFormat.N_QUADS)
+        else:
+            store.dump(raw, ox.RdfFormat.N_QUADS)
     return len(store)
 
 

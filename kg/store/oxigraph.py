@@ -28,6 +28,8 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            _check_store_folder(self.path)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -39,8 +41,7 @@ class GraphStore:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc}. "
-                             "Is another kg process using it?") from exc
+            raise StoreError(_open_failed(self.path, exc)) from exc
         self.read_only = read_only
         if not read_only:
             repair_if_needed(self, str(self.path or "the in-memory store"))
@@ -212,3 +213,36 @@ class _Closed:
 
     def __iter__(self):
         return self.__getattr__("__iter__")
+
+
+# what RocksDB keeps in a store folder (and oxigraph beside it)
+_ROCKSDB_FILES = ("CURRENT", "IDENTITY", "LOCK", "OPTIONS-", "MANIFEST-", "LOG")
+
+
+def _check_store_folder(path: Path) -> None:
+    """A store folder is new, empty, or RocksDB's: never a folder of the user's own
+    files, which RocksDB would write in among (and a later cleanup might take for its own)."""
+    if path.is_file():
+        raise StoreError(f"--store {path} is a file; give a folder for the store (a new one is created)")
+    if not path.is_dir():
+        return
+    try:
+        names = [p.name for p in path.iterdir()]
+    except OSError as exc:
+        raise StoreError(f"cannot read the store folder {path}: {exc.strerror}") from exc
+    if names and "CURRENT" not in names:
+        theirs = sorted(n for n in names if not n.startswith(_ROCKSDB_FILES) and not n.endswith((".sst", ".log")))
+        raise StoreError(f"{path} is not a kg store: it holds other files ({', '.join(theirs[:3]) or names[0]}"
+                         f"{' ...' if len(theirs) > 3 else ''}); give an empty or a new folder for --store")
+
+
+def _open_failed(path: Path | None, exc: OSError) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        return (f"cannot open the store at {path}: another process has it open ({text}). "
+                "Wait for that kg command to finish, or stop it.")
+    if "corrupt" in text.lower() or "checksum" in text.lower() or "MANIFEST" in text:
+        return (f"the store at {path} is damaged and cannot be opened ({text.splitlines()[0][:200]}). "
+                "Rebuild it from your articles (kg build ... --store NEW), or load a dump you made "
+                "(kg load FILE.nq.gz --store NEW).")
+    return f"cannot open the store at {path}: {text.splitlines()[0][:300] if text else exc!r}"

@@ -63,8 +63,10 @@ class StoreWriter:
         if self._error is not None:
             return  # the marks stay; the next writable open of the store repairs
         try:
+            wrote = bool(self.entities.pending)  # else every batch was refreshed and flushed already
             self.entities.refresh()
-            self.store.flush()
+            if wrote:
+                self.store.flush()
         except BaseException as exc:
             self._error = exc
 
