@@ -153,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (RuntimeError, OSError) as exc:  # RocksDB reports a damaged block as a RuntimeError
+        if "Corruption" not in str(exc):
+            raise
+        from kg.store.oxigraph import damaged
+
+        print(f"kg {args.command}: error: {damaged(getattr(args, 'store', None), str(exc))}", file=sys.stderr)
+        return 2
 
 
 def cmd_build(args) -> int:

@@ -40,8 +40,8 @@ class GraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(_open_failed(self.path, exc)) from exc
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged file as a RuntimeError
+            raise StoreError(_open_failed(self.path, exc)) from None
         self.read_only = read_only
         if not read_only:
             repair_if_needed(self, str(self.path or "the in-memory store"))
@@ -236,13 +236,18 @@ def _check_store_folder(path: Path) -> None:
                          f"{' ...' if len(theirs) > 3 else ''}); give an empty or a new folder for --store")
 
 
-def _open_failed(path: Path | None, exc: OSError) -> str:
+def _open_failed(path: Path | None, exc: Exception) -> str:
     text = str(exc)
-    if "lock" in text.lower():
-        return (f"cannot open the store at {path}: another process has it open ({text}). "
-                "Wait for that kg command to finish, or stop it.")
     if "corrupt" in text.lower() or "checksum" in text.lower() or "MANIFEST" in text:
-        return (f"the store at {path} is damaged and cannot be opened ({text.splitlines()[0][:200]}). "
-                "Rebuild it from your articles (kg build ... --store NEW), or load a dump you made "
-                "(kg load FILE.nq.gz --store NEW).")
+        return damaged(path, text)
+    if "LOCK" in text or "lock hold" in text.lower() or "temporarily unavailable" in text:
+        return (f"cannot open the store at {path}: another process has it open ({text.splitlines()[0][:200]}). "
+                "Wait for that kg command to finish, or stop it.")
     return f"cannot open the store at {path}: {text.splitlines()[0][:300] if text else exc!r}"
+
+
+def damaged(path: Path | str | None, text: str) -> str:
+    """What to tell a user whose store RocksDB found damaged."""
+    return (f"the store at {path} is damaged ({text.splitlines()[0][:200]}). Rebuild it from your articles "
+            "(kg build ... --store NEW), or load a dump you made (kg load FILE.nq.gz --store NEW); "
+            "`kg check` tests a whole store")
