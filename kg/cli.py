@@ -185,12 +185,16 @@ def cmd_build(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from kg.query import QueryTimeout, display_prefixes, format_answer, load_query, parse_query, run, split_param
+    from kg.query import (QueryTimeout, display_prefixes, format_answer, load_query, parse_query, run, split_param,
+                          stream)
     from kg.store import open_store
 
     query = parse_query(args.expression) if args.expression is not None else load_query(args.query)
     params = dict(split_param(p) for p in args.param)
     with open_store(args.store, read_only=True) as store:
+        if args.timeout is None:  # rows written as they are read: any size of answer in flat memory
+            stream(store, query, params, fmt=args.format, limit=args.limit, prefixes=display_prefixes(store))
+            return 0
         try:
             result = run(store, query, params, limit=args.limit, timeout=args.timeout)
         except QueryTimeout as exc:

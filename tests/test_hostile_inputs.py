@@ -459,3 +459,52 @@ def test_api_query_parameters_of_other_types_are_refused(value):
             graph.query("SELECT * WHERE { ?s ?p ?x }", x=value)
         with pytest.raises(QueryError, match="missing parameter" if value is None else "give a string, a number"):
             graph.query("entity", entity=value)  # None: not given
+
+
+# 7. query results stream
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "jsonl"])
+def test_streamed_rows_equal_the_buffered_answer(small_store, capsys, fmt):
+    from kg.cli import main
+
+    query = ["query", "-e", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", "--store", str(small_store),
+             "--format", fmt]
+    assert main(query) == 0
+    streamed = capsys.readouterr().out
+    assert main([*query, "--timeout", "120"]) == 0  # --timeout reads the whole answer first
+    buffered = capsys.readouterr().out
+    if fmt == "table":  # the streamed table fixes its widths on its first 500 rows: cells may be cut sooner
+        a, b = streamed.splitlines(), buffered.splitlines()
+        assert len(a) == len(b) and a[-1] == b[-1] and a[2].split()[0] == b[2].split()[0]
+    else:
+        assert streamed == buffered
+    if fmt == "json":
+        assert len(json.loads(streamed)["results"]["bindings"]) > 500
+    else:
+        assert len(streamed) > 500
+    assert main([*query, "--limit", "3"]) == 0
+    limited = capsys.readouterr().out
+    assert main([*query, "--limit", "3", "--timeout", "120"]) == 0
+    assert capsys.readouterr().out == limited or fmt == "table"
+
+
+def test_an_endless_query_writes_rows_at_once_in_flat_memory(small_store):
+    """A cross join of the store with itself (millions of rows): rows come out
+    while it runs, and the process stays small. Before, nothing was written and
+    memory grew by gigabytes."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "query", "-e", "SELECT * { ?a ?b ?c . ?d ?e ?f }",
+                             "--store", str(small_store), "--format", "jsonl"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        lines = [proc.stdout.readline() for _ in range(20_000)]
+        assert all(line.startswith(b"{") for line in lines)
+        assert proc.poll() is None  # still going: the rows were not all computed first
+        with open(f"/proc/{proc.pid}/status") as fh:
+            rss_kib = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS"))
+        assert rss_kib < 600 * 1024, rss_kib
+    finally:
+        proc.kill()
+        proc.wait()

@@ -32,7 +32,7 @@ __all__ = [
     "DEFAULT_PREFIXES", "FORMATS", "KINDS", "NamedQuery", "Parameter", "QueryTimeout", "Result", "Row",
     "bind_parameters", "call_with_timeout", "display_prefixes", "execute", "format_answer",
     "is_query_reference", "list_queries", "load_query", "parse_param", "parse_query", "query_dirs",
-    "read_value", "resolve_entity", "resolve_query", "resolve_relation", "run", "split_param",
+    "read_value", "resolve_entity", "resolve_query", "resolve_relation", "run", "stream", "split_param",
     "syntax_error_message", "term_value", "to_result", "to_term", "write", "write_table",
 ]
 
@@ -126,6 +126,31 @@ def run(store: Store, query: str | NamedQuery, params: Mapping[str, object] | No
             raise QueryError(f"{named.origin}: query failed: {exc}") from exc
 
     return call_with_timeout(work, timeout, origin=named.origin)
+
+
+def stream(store: Store, query: str | NamedQuery, params: Mapping[str, object] | None = None, *,
+           fmt: str = "table", out=None, limit: int | None = None,
+           prefixes: Mapping[str, str] | None = None) -> int:
+    """Run a query as :func:`run` does and write its rows to ``out`` (stdout) in
+    ``fmt`` as they are read, without holding them: for answers of any size.
+    Returns the rows written."""
+    import sys
+
+    from kg.query.results import answer_rows, write_stream
+
+    named = query if isinstance(query, NamedQuery) else (
+        load_query(query) if is_query_reference(query) else parse_query(query))
+    if limit is not None and limit < 0:
+        raise QueryError(f"--limit must be 0 or more, not {limit}")
+    bound = bind_parameters(store, named, params)
+    variables, rows, boolean = answer_rows(execute(store, named.text, bound, origin=named.origin))
+    try:
+        return write_stream(variables, rows, boolean, fmt, out or sys.stdout,
+                            prefixes=DEFAULT_PREFIXES if prefixes is None else prefixes, limit=limit)
+    except (OSError, RuntimeError, ValueError) as exc:
+        if isinstance(exc, BrokenPipeError) or "Corruption" in str(exc):
+            raise
+        raise QueryError(f"{named.origin}: query failed: {exc}") from exc
 
 
 def call_with_timeout(work: Callable[[Callable[[], bool]], Result], timeout: float | None, *,

@@ -285,3 +285,90 @@ def write_jsonl(result: Result) -> str:
     if result.boolean is not None:
         return json.dumps({"boolean": result.boolean}) + "\n"
     return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.to_dicts())
+
+
+# -- streaming: rows written as they are read -----------------------------------------
+
+TABLE_SAMPLE = 500  # rows a streamed table reads before fixing its column widths
+
+
+def answer_rows(answer) -> tuple[list[str], Iterator[tuple] | None, bool | None]:
+    """(variables, rows, boolean) of a live pyoxigraph answer, the rows read lazily."""
+    if isinstance(answer, ox.QueryBoolean):
+        return [], None, bool(answer)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        return variables, (tuple(sol[v] for v in variables) for sol in answer), None
+    return ["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in answer), None
+
+
+def write_stream(variables: list[str], rows: Iterator[tuple] | None, boolean: bool | None, fmt: str,
+                 out, *, prefixes: Mapping[str, str] | None = None, limit: int | None = None) -> int:
+    """Write rows to the text file ``out`` as they come, in one of :data:`FORMATS`;
+    return how many. Memory stays flat however many rows the query has (a table
+    reads :data:`TABLE_SAMPLE` rows first, for its column widths)."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if boolean is not None:
+        out.write(write(Result([], [], boolean=boolean), fmt).rstrip("\n") + "\n")
+        return 0
+    make = row_type(tuple(variables))
+    source = (make(r) for r in rows)
+    truncated = False
+    if limit is not None:
+        def capped(it=source):
+            nonlocal truncated
+            for n, row in enumerate(it):
+                if n >= limit:
+                    truncated = True
+                    return
+                yield row
+        source = capped()
+    n = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        for n, row in enumerate(source, 1):
+            writer.writerow([_csv_cell(t) for t in row])
+    elif fmt == "tsv":
+        out.write("\t".join(f"?{v}" for v in variables) + "\n")
+        for n, row in enumerate(source, 1):
+            out.write("\t".join(ntriples(t) for t in row) + "\n")
+    elif fmt == "jsonl":
+        for n, row in enumerate(source, 1):
+            out.write(json.dumps({v: term_value(t) for v, t in zip(variables, row)}, ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        out.write(json.dumps({"head": {"vars": list(variables)}})[:-1] + ', "results": {"bindings": [')
+        for n, row in enumerate(source, 1):
+            binding = {v: sparql_json_term(t) for v, t in zip(variables, row) if t is not None}
+            out.write(("" if n == 1 else ", ") + json.dumps(binding, ensure_ascii=False))
+        out.write("]}}\n")
+    else:
+        n = _stream_table(variables, source, out, prefixes, lambda: truncated)
+    return n
+
+
+def _stream_table(variables, rows, out, prefixes, truncated: Callable[[], bool]) -> int:
+    def cells(row) -> list[str]:
+        return [" ".join(shorten(t, prefixes).split()) for t in row]
+
+    sample = []
+    for row in rows:
+        sample.append(cells(row))
+        if len(sample) >= TABLE_SAMPLE:
+            break
+    widths = [min(_MAX_CELL, max([len(h)] + [len(r[i]) for r in sample])) for i, h in enumerate(variables)]
+
+    def line(row: list[str]) -> str:
+        return "  ".join((c if len(c) <= w else c[: w - 1] + "\u2026").ljust(w)
+                         for c, w in zip(row, widths)).rstrip() + "\n"
+
+    out.write(line(list(variables)) + line(["-" * w for w in widths]))
+    n = 0
+    for n, row in enumerate(sample, 1):
+        out.write(line(row))
+    for n, row in enumerate(rows, n + 1):
+        out.write(line(cells(row)))
+    more = f", more not shown (--limit {n})" if truncated() else ""
+    out.write(f"({n} row{'' if n == 1 else 's'}{more})\n")
+    return n
