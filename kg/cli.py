@@ -342,7 +342,7 @@ def cmd_validate(args) -> int:
 
 def cmd_check(args) -> int:
     from kg.store import open_store
-    from kg.store.integrity import check_store
+    from kg.validate import check_store
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the report says what an opening warning would

@@ -146,7 +146,7 @@ def read_articles(sources: list[Source], *, max_chars: int = DEFAULT_MAX_CHARS) 
         if text is None or not _usable(text, str(src.path), max_chars):
             continue
         doc_id = (src.path.relative_to(src.root) if src.root else Path(src.path.name)).with_suffix("").as_posix()
-        yield Article(doc_id=doc_id, text=text, origin=str(src.path))
+        yield Article(doc_id=clean_text(doc_id, f"{src.path}: its name"), text=text, origin=str(src.path))
 
 
 def _looks_like_json_lines(text: str) -> bool:

@@ -69,7 +69,7 @@ class Article:
         """The one check of what every way in (files, JSON Lines, the Python API)
         hands the pipeline: a clear error naming the value, never a crash deeper in."""
         where = f" ({self.origin})" if isinstance(self.origin, str) and self.origin else ""
-        if not isinstance(self.doc_id, str) or not self.doc_id.strip():
+        if not isinstance(self.doc_id, str) or not self.doc_id:
             raise InputError(f"a document id must be a non-empty string, not {_shown(self.doc_id)}{where}")
         if isinstance(self.text, (bytes, bytearray)):
             raise InputError(f"document {self.doc_id!r}: text is bytes; decode it first "

@@ -1,10 +1,12 @@
-"""Checking a store against ``ontology/shapes.ttl`` with pyshacl."""
+"""Checking a store against ``ontology/shapes.ttl`` with pyshacl, and as a whole (``kg check``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from kg.rdf.ontology import SHAPES, ontology_text
+from kg.errors import StoreError
 from kg.store.base import Store
 
 
@@ -45,3 +47,60 @@ def validate_store(store: Store, *, shapes: Path | None = None) -> ValidationRes
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     violations = len(set(report_graph.subjects(rdflib.RDF.type, sh.ValidationResult)))
     return ValidationResult(bool(conforms), violations, report_text)
+
+
+# -- kg check: the store as a whole (see kg.store.integrity) ---------------------
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class IntegrityReport:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def summary(self) -> str:
+        return "\n".join(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in self.checks)
+
+
+def check_store(store: Store, where: str, *, shapes: bool = True,
+                progress: Callable[[int], None] | None = None) -> IntegrityReport:
+    """Run the checks of the module on ``store`` (named ``where`` in advice)."""
+    from kg.store.entities import check as entity_health
+    from kg.store.integrity import read_every_index
+    from kg.store.markers import partial_documents
+
+    report = IntegrityReport()
+    try:
+        quads = read_every_index(store, progress=progress)
+    except (OSError, RuntimeError, StoreError, ValueError) as exc:
+        report.checks.append(Check("readable", False, f"reading the store failed "
+                                   f"({str(exc).splitlines()[0][:200]}): it is damaged. Rebuild it from your "
+                                   "articles, or load a dump (kg load FILE.nq.gz --store NEW)"))
+        return report  # nothing else can be trusted
+    report.checks.append(Check("readable", True, f"{quads:,} quads read through every index, "
+                                                 "every block's checksum verified"))
+
+    hashes = store.document_hashes()
+    partial = partial_documents(store.named_graphs(), hashes, store.entity_graphs())
+    report.checks.append(Check(
+        "documents", not partial,
+        f"{len(hashes):,} documents complete" if not partial else
+        f"{len(partial):,} half-written document graphs (an interrupted write); "
+        f"`kg repair --store {where}` drops them"))
+
+    health = entity_health(store)
+    report.checks.append(Check("entity graph", health.ok, "up to date" if health.ok else health.advice(where)))
+
+    if shapes:
+        result = validate_store(store)
+        report.checks.append(Check("shapes", result.conforms, "the SHACL shapes hold" if result.conforms else
+                                   f"{result.violations} violations; `kg validate --store {where}` lists them"))
+    return report

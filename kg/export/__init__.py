@@ -17,7 +17,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.errors import ExportError
-from kg.export.output import Target
+from kg.output import Target
 from kg.export.rdf import RDF_FORMATS
 from kg.store.base import Store
 

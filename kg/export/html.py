@@ -46,7 +46,7 @@ from kg.export.layout import (
     visible_subgraph,
 )
 from kg.export.network import type_colour
-from kg.export.output import Target, open_output
+from kg.output import Target, open_output
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Iterator
 import pyoxigraph as ox
 
 from kg.export.documents import resolve_graph
-from kg.export.output import Target, open_output
+from kg.output import Target, open_output
 from kg.query import run
 from kg.store.base import Store
 

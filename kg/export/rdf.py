@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export.documents import resolve_graph
-from kg.export.output import Target, open_output
+from kg.output import Target, open_output
 from kg.rdf.prefixes import dataset_prefixes as prefixes_under
 from kg.store.base import Store
 from kg.store.documents import dataset_bases

@@ -49,7 +49,7 @@ def dump_nquads(store: Store, path: str | Path) -> int:
     """Write every quad to ``path`` as N-Quads (gzipped for ``.gz``), through a
     temporary file moved into place at the end: a failed dump (a full disk)
     leaves no truncated file behind, and says so."""
-    from kg.export.output import open_output
+    from kg.output import open_output
 
     with open_output(path) as raw:
         if str(path).endswith(".gz"):
