@@ -118,3 +118,53 @@ def test_sigkill_inside_the_entity_refresh_is_repaired_on_opening(corpus, expect
     assert proc.returncode == 0, err.decode()
     assert f"{written} unchanged" in out.decode()
     assert _quads(crashed) == expected
+
+
+KILLS = 20
+
+
+def test_twenty_random_kills_each_leave_a_store_that_repairs_to_a_clean_build(corpus, expected, tmp_path):
+    """Issue "Hardening": kill -9 at 20 random moments (model loading, parsing,
+    document writes, the entity refresh), one build after another on the same
+    store. After each kill the store opens, every document in it is whole and
+    its entity graph is what those documents give; the build that finally runs
+    to the end gives the uninterrupted build's graph."""
+    import random
+    import shutil
+    import warnings
+
+    rng = random.Random(20)
+    crashed = tmp_path / "crashed"
+    kills = finished = 0
+    for point in range(KILLS):
+        proc = _run(corpus, crashed)
+        delay = rng.uniform(0.3, 8.0)
+        try:
+            proc.wait(timeout=delay)
+            finished += 1  # it ended before the kill; the next run finds nothing to do
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            kills += 1
+        proc.stdout.close()
+        proc.stderr.close()
+        if not crashed.exists():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StoreWarning)  # "repaired on opening": expected here
+            with GraphStore(crashed) as store:  # a writable open repairs what the kill left
+                hashes = store.document_hashes()
+        partial = _quads(crashed)
+        for graph in hashes:
+            assert {q for q in partial if q.graph_name.value == graph} == \
+                   {q for q in expected if q.graph_name.value == graph}, f"kill {point}: {graph} not whole"
+        if point % 5 == 4:  # the costlier check, every fifth kill
+            _entity_graph_is_what_its_documents_give(crashed)
+        if len(hashes) == N_DOCS and point % 7 == 6:  # start again from nothing now and then
+            shutil.rmtree(crashed)
+    assert kills >= KILLS // 2, f"only {kills} of {KILLS} runs were killed"
+    proc = _run(corpus, crashed)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    assert _quads(crashed) == expected
+

@@ -120,7 +120,10 @@ def test_a_cp1252_json_line_is_decoded_alone(tmp_path):
 
 # Any text without NUL (which marks a file as binary) and a leading U+FEFF (which is
 # a byte-order mark, not text) is read back exactly from UTF-8 and from UTF-16/32 with a BOM.
-texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\ufeff"),
+# (The control characters no XML output can hold are left out here: they are read
+# back as U+FFFD, one for one; tests/test_hostile_inputs.py checks that.)
+NOT_IN_XML = "".join(map(chr, [*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\ufeff" + NOT_IN_XML),
                 min_size=1).filter(str.strip)
 codecs = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "utf-32"])
 
