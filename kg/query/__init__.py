@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Callable, Mapping
+from contextlib import contextmanager
+from typing import Callable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -110,20 +111,13 @@ def run(store: Store, query: str | NamedQuery, params: Mapping[str, object] | No
     one that computes its whole answer first (ORDER BY, GROUP BY) runs on in the
     background until it finishes or the process exits, as ``kg query`` does.
     """
-    if isinstance(query, NamedQuery):
-        named = query
-    else:
-        named = load_query(query) if is_query_reference(query) else parse_query(query)
-    if limit is not None and limit < 0:
-        raise QueryError(f"--limit must be 0 or more, not {limit}")
+    named = _named(query, limit)
 
     def work(cancelled: Callable[[], bool]) -> Result:
         bound = bind_parameters(store, named, params)
         answer = execute(store, named.text, bound, origin=named.origin)
-        try:
+        with _reading(named):
             return to_result(answer, limit=limit, cancelled=cancelled, origin=named.origin)
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"{named.origin}: query failed: {exc}") from exc
 
     return call_with_timeout(work, timeout, origin=named.origin)
 
@@ -138,15 +132,32 @@ def stream(store: Store, query: str | NamedQuery, params: Mapping[str, object] |
 
     from kg.query.results import answer_rows, write_stream
 
-    named = query if isinstance(query, NamedQuery) else (
-        load_query(query) if is_query_reference(query) else parse_query(query))
-    if limit is not None and limit < 0:
-        raise QueryError(f"--limit must be 0 or more, not {limit}")
+    named = _named(query, limit)
     bound = bind_parameters(store, named, params)
     variables, rows, boolean = answer_rows(execute(store, named.text, bound, origin=named.origin))
-    try:
+    with _reading(named):
         return write_stream(variables, rows, boolean, fmt, out or sys.stdout,
                             prefixes=DEFAULT_PREFIXES if prefixes is None else prefixes, limit=limit)
+
+
+def _named(query: str | NamedQuery, limit: int | None) -> NamedQuery:
+    """The query :func:`run` and :func:`stream` are given: SPARQL text, a name or a file."""
+    if isinstance(query, NamedQuery):
+        named = query
+    else:
+        named = load_query(query) if is_query_reference(query) else parse_query(query)
+    if limit is not None and limit < 0:
+        raise QueryError(f"--limit must be 0 or more, not {limit}")
+    return named
+
+
+@contextmanager
+def _reading(named: NamedQuery) -> Iterator[None]:
+    """An error while reading an answer's rows is the query's, named by its origin;
+    a closed pipe and a damaged store (RocksDB's "Corruption") go on as they are,
+    for the command to report."""
+    try:
+        yield
     except (OSError, RuntimeError, ValueError) as exc:
         if isinstance(exc, BrokenPipeError) or "Corruption" in str(exc):
             raise

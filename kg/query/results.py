@@ -26,7 +26,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -140,14 +140,9 @@ def to_result(answer, *, limit: int | None = None, cancelled: Callable[[], bool]
     ``cancelled`` is checked between rows so that a query given up on (timeout)
     stops pulling solutions.
     """
-    if isinstance(answer, ox.QueryBoolean):
-        return Result([], [], boolean=bool(answer), origin=origin)
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        source: Iterable = ([sol[v] for v in variables] for sol in answer)
-    else:  # CONSTRUCT / DESCRIBE: triples as three columns
-        variables = ["subject", "predicate", "object"]
-        source = ((t.subject, t.predicate, t.object) for t in answer)
+    variables, source, boolean = answer_rows(answer)
+    if boolean is not None:
+        return Result([], [], boolean=boolean, origin=origin)
     rows: list[tuple] = []
     truncated = False
     for row in source:
@@ -156,7 +151,7 @@ def to_result(answer, *, limit: int | None = None, cancelled: Callable[[], bool]
         if limit is not None and len(rows) >= limit:
             truncated = True
             break
-        rows.append(tuple(row))
+        rows.append(row)
     return Result(variables, rows, truncated=truncated, origin=origin)
 
 
@@ -192,32 +187,14 @@ def write_table(result: Result, *, prefixes: Mapping[str, str] | None = None) ->
     """Columns aligned for a terminal; long cells are cut at 60 characters."""
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    header = list(result.variables)
-    body = [[" ".join(shorten(t, prefixes).split()) for t in row] for row in result.rows]
-    widths = [min(_MAX_CELL, max([len(h)] + [len(r[i]) for r in body])) for i, h in enumerate(header)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join((c if len(c) <= w else c[: w - 1] + "\u2026").ljust(w)
-                         for c, w in zip(cells, widths)).rstrip()
-
-    out = [line(header), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in body)
-    n = len(body)
-    more = f", more not shown (--limit {n})" if result.truncated else ""
-    out.append(f"({n} row{'' if n == 1 else 's'}{more})")
-    return "\n".join(out)
+    return _written(result, "table", prefixes).removesuffix("\n")
 
 
 def write_csv(result: Result) -> str:
     """W3C SPARQL 1.1 CSV: variable names, then plain values (full IRIs)."""
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_cell(t) for t in row])
-    return buffer.getvalue()
+    return _written(result, "csv")
 
 
 def _csv_cell(term) -> str:
@@ -234,9 +211,7 @@ def write_tsv(result: Result) -> str:
     """W3C SPARQL 1.1 TSV: ``?var`` header, terms in N-Triples syntax."""
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(ntriples(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
+    return _written(result, "tsv")
 
 
 def ntriples(term) -> str:
@@ -273,10 +248,7 @@ def write_json(result: Result) -> str:
     """W3C SPARQL 1.1 Query Results JSON."""
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean})
-    bindings = [{v: sparql_json_term(t) for v, t in zip(result.variables, row) if t is not None}
-                for row in result.rows]
-    return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}},
-                      ensure_ascii=False)
+    return _written(result, "json").removesuffix("\n")
 
 
 def write_jsonl(result: Result) -> str:
@@ -284,7 +256,16 @@ def write_jsonl(result: Result) -> str:
     IRIs, numbers as numbers, ``null`` where unbound)."""
     if result.boolean is not None:
         return json.dumps({"boolean": result.boolean}) + "\n"
-    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.to_dicts())
+    return _written(result, "jsonl")
+
+
+def _written(result: Result, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """The rows of ``result`` as :func:`write_rows` writes them, as text; a table
+    fits its columns to all of them."""
+    buffer = io.StringIO()
+    write_rows(result.variables, iter(result.rows), fmt, buffer, prefixes=prefixes,
+               truncated=lambda: result.truncated, sample=None)
+    return buffer.getvalue()
 
 
 # -- streaming: rows written as they are read -----------------------------------------
@@ -299,6 +280,7 @@ def answer_rows(answer) -> tuple[list[str], Iterator[tuple] | None, bool | None]
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         return variables, (tuple(sol[v] for v in variables) for sol in answer), None
+    # CONSTRUCT / DESCRIBE: triples as three columns
     return ["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in answer), None
 
 
@@ -324,40 +306,52 @@ def write_stream(variables: list[str], rows: Iterator[tuple] | None, boolean: bo
                     return
                 yield row
         source = capped()
+    return write_rows(variables, source, fmt, out, prefixes=prefixes, truncated=lambda: truncated)
+
+
+def write_rows(variables: list[str], rows: Iterator[tuple], fmt: str, out, *,
+               prefixes: Mapping[str, str] | None = None, truncated: Callable[[], bool] = lambda: False,
+               sample: int | None = TABLE_SAMPLE) -> int:
+    """Write ``rows`` (not a boolean answer) to ``out`` in ``fmt``, each as it
+    comes, every format ending in a newline; return how many. A table fits its
+    columns to its first ``sample`` rows (all, for None); ``truncated`` says,
+    once the rows are read, whether there were more."""
     n = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(variables)
-        for n, row in enumerate(source, 1):
+        for n, row in enumerate(rows, 1):
             writer.writerow([_csv_cell(t) for t in row])
     elif fmt == "tsv":
         out.write("\t".join(f"?{v}" for v in variables) + "\n")
-        for n, row in enumerate(source, 1):
+        for n, row in enumerate(rows, 1):
             out.write("\t".join(ntriples(t) for t in row) + "\n")
     elif fmt == "jsonl":
-        for n, row in enumerate(source, 1):
+        for n, row in enumerate(rows, 1):
             out.write(json.dumps({v: term_value(t) for v, t in zip(variables, row)}, ensure_ascii=False) + "\n")
     elif fmt == "json":
-        out.write(json.dumps({"head": {"vars": list(variables)}})[:-1] + ', "results": {"bindings": [')
-        for n, row in enumerate(source, 1):
+        out.write(json.dumps({"head": {"vars": list(variables)}}, ensure_ascii=False)[:-1] + ', "results": {"bindings": [')
+        for n, row in enumerate(rows, 1):
             binding = {v: sparql_json_term(t) for v, t in zip(variables, row) if t is not None}
             out.write(("" if n == 1 else ", ") + json.dumps(binding, ensure_ascii=False))
         out.write("]}}\n")
+    elif fmt == "table":
+        n = _write_table_rows(variables, rows, out, prefixes, truncated, sample)
     else:
-        n = _stream_table(variables, source, out, prefixes, lambda: truncated)
+        raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return n
 
 
-def _stream_table(variables, rows, out, prefixes, truncated: Callable[[], bool]) -> int:
+def _write_table_rows(variables, rows, out, prefixes, truncated: Callable[[], bool], sample: int | None) -> int:
     def cells(row) -> list[str]:
         return [" ".join(shorten(t, prefixes).split()) for t in row]
 
-    sample = []
+    first = []
     for row in rows:
-        sample.append(cells(row))
-        if len(sample) >= TABLE_SAMPLE:
+        first.append(cells(row))
+        if sample is not None and len(first) >= sample:
             break
-    widths = [min(_MAX_CELL, max([len(h)] + [len(r[i]) for r in sample])) for i, h in enumerate(variables)]
+    widths = [min(_MAX_CELL, max([len(h)] + [len(r[i]) for r in first])) for i, h in enumerate(variables)]
 
     def line(row: list[str]) -> str:
         return "  ".join((c if len(c) <= w else c[: w - 1] + "\u2026").ljust(w)
@@ -365,7 +359,7 @@ def _stream_table(variables, rows, out, prefixes, truncated: Callable[[], bool])
 
     out.write(line(list(variables)) + line(["-" * w for w in widths]))
     n = 0
-    for n, row in enumerate(sample, 1):
+    for n, row in enumerate(first, 1):
         out.write(line(row))
     for n, row in enumerate(rows, n + 1):
         out.write(line(cells(row)))
