@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 from kg.build import BuildReport, build
 from kg.errors import InputError
 from kg.inputs import DEFAULT_MAX_CHARS, METADATA_FIELDS, clean_text
-from kg.model import Article, content_hash, iso_date
+from kg.model import Article, content_hash, iso_date, text_problem
 from kg.query import Result, run
 from kg.rdf.iris import DEFAULT_BASE_IRI
 from kg.store import GraphStore
@@ -78,10 +78,8 @@ def api_article(text: object, doc_id: object, metadata: Mapping[str, object]) ->
     unknown = set(metadata) - set(METADATA_FIELDS)
     if unknown:
         raise InputError(f"unknown metadata {sorted(unknown)}; allowed: {', '.join(METADATA_FIELDS)}")
-    if isinstance(text, (bytes, bytearray)):
-        raise InputError("text is bytes; decode it first (text.decode('utf-8'))")
     if not isinstance(text, str):
-        raise InputError(f"text must be a string, not {type(text).__name__}")
+        raise InputError(text_problem(text))
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     if doc_id is not None and not isinstance(doc_id, str):
@@ -95,7 +93,8 @@ def api_article(text: object, doc_id: object, metadata: Mapping[str, object]) ->
         raise InputError(f"date {meta['date'][:40]!r} is not an ISO 8601 date; give one like "
                          "'2005-03-01', '2005-03' or '2005-03-01T10:30:00Z'")
     text = clean_text(text, "the text")
-    if not text.strip():
-        raise InputError("text is empty (or only whitespace): there is nothing to build from")
+    problem = text_problem(text)  # empty or only whitespace, once cleaned
+    if problem:
+        raise InputError(problem)
     doc_id = doc_id or "text-" + content_hash(text)[:12]
     return Article(doc_id=clean_text(doc_id, "doc_id"), text=text, origin="api", **meta)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from kg.errors import InputError
 
-METADATA = ("title", "date", "url", "source", "author", "publisher", "copyright")
+_STRING_FIELDS = ("title", "date", "url", "source", "author", "publisher", "copyright")  # of an Article
 _YEAR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 
 
@@ -70,23 +70,35 @@ class Article:
         hands the pipeline: a clear error naming the value, never a crash deeper in."""
         where = f" ({self.origin})" if isinstance(self.origin, str) and self.origin else ""
         if not isinstance(self.doc_id, str) or not self.doc_id:
-            raise InputError(f"a document id must be a non-empty string, not {_shown(self.doc_id)}{where}")
-        if isinstance(self.text, (bytes, bytearray)):
-            raise InputError(f"document {self.doc_id!r}: text is bytes; decode it first "
-                             f"(text.decode('utf-8')){where}")
-        if not isinstance(self.text, str):
-            raise InputError(f"document {self.doc_id!r}: text must be a string, not {_shown(self.text)}{where}")
-        if not self.text.strip():
-            raise InputError(f"document {self.doc_id!r}: text is empty{where}")
-        for name in METADATA:
+            raise InputError(f"a document id must be a non-empty string, not {_typed(self.doc_id)}{where}")
+        problem = text_problem(self.text)
+        if problem:
+            raise InputError(f"document {self.doc_id!r}: {problem}{where}")
+        for name in _STRING_FIELDS:
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
-                raise InputError(f"document {self.doc_id!r}: {name} must be a string, not {_shown(value)}{where}")
+                raise InputError(f"document {self.doc_id!r}: {name} must be a string, not {_typed(value)}{where}")
 
 
-def _shown(value: object) -> str:
+def text_problem(text: object) -> str | None:
+    """What is wrong with ``text`` as a document's text (not a string, empty), or None."""
+    if isinstance(text, (bytes, bytearray)):
+        return "text is bytes; decode it first (text.decode('utf-8'))"
+    if not isinstance(text, str):
+        return f"text must be a string, not {_typed(text)}"
+    if not text.strip():
+        return "text is empty (or only whitespace): there is nothing to build from"
+    return None
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters for an error message."""
     text = repr(value)
-    return f"{type(value).__name__} {text[:60] + '...' if len(text) > 60 else text}"
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _typed(value: object) -> str:
+    return f"{type(value).__name__} {shown(value)}"
 
 
 @dataclass(frozen=True)

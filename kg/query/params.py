@@ -14,6 +14,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.model import shown
 from kg.query.named import KINDS, NamedQuery, Parameter
 from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import SCHEMA, XSD
@@ -100,12 +101,6 @@ def check_value(name: str, value: object) -> None:
     if not isinstance(value, _VALUE_TYPES):
         raise QueryError(f"parameter {name!r}: give a string, a number, true/false or an RDF term, "
                          f"not {type(value).__name__} {shown(value)}")
-
-
-def shown(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters for an error message."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def to_term(value: object) -> Term:
