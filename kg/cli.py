@@ -14,7 +14,6 @@ from kg.errors import KGError
 DEFAULT_STORE = "kg-store"
 
 
-
 def _at_least(low: int):
     """An argparse type: an integer >= ``low`` (argparse names the option in its error)."""
     def parse(text: str) -> int:
@@ -38,6 +37,7 @@ def _seconds(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0, like 30 or 2.5")
     return value
+
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
     print(f"warning: {message}", file=sys.stderr)

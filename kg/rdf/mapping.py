@@ -18,8 +18,8 @@ from typing import Iterable, Iterator, Mapping
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.model import (Argument, iso_date, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
-                      content_hash)
+from kg.model import (Argument, Entity, Event, Extraction, Quantity, Relation, Sentence, TimeValue,
+                      content_hash, iso_date)
 from kg.rdf.descriptions import Observed, observed_quads
 from kg.rdf.iris import IriMinter
 from kg.rdf.namespace import DCTERMS, NIF, PROV, RDF, RDFS, SCHEMA, XSD

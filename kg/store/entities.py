@@ -306,16 +306,19 @@ def check(store: Store) -> StoreHealth:
     graphs = store.entity_graphs()
     stale = sum(len(store.stale_things(g)) for g in graphs)
     with_graph = {base_of_entity_graph(g.value) for g in graphs}
-    without = {base_of(d) for d in store.document_hashes()} - with_graph - {None}
+    documents = store.document_hashes()
+    without = {base_of(d) for d in documents} - with_graph - {None}
     return StoreHealth(stale=stale, old_documents=len(old_documents(store)), missing_graphs=len(without),
-                       misnamed=len(misnamed_documents(store)))
+                       misnamed=len(misnamed_documents(store, documents)))
 
 
-def misnamed_documents(store: Store) -> dict[NamedNode, NamedNode]:
+def misnamed_documents(store: Store, documents: Iterable[str] | None = None) -> dict[NamedNode, NamedNode]:
     """Document graphs an earlier kg named by reading ``_`` in an id as a space
     (so that ids ``a_b`` and ``a b`` shared one IRI): their IRI -> the IRI their
-    id (``dcterms:identifier``) has now. Only IRIs with a ``_`` can be such."""
-    candidates = [NamedNode(g) for g in store.document_hashes() if "_" in g[g.rfind("/doc/"):]]
+    id (``dcterms:identifier``) has now. Only IRIs with a ``_`` can be such.
+    ``documents`` are the store's document IRIs, when already read."""
+    documents = store.document_hashes() if documents is None else documents
+    candidates = [NamedNode(g) for g in documents if "_" in g[g.rfind("/doc/"):]]
     if not candidates:
         return {}
     renamed = {}

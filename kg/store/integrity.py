@@ -1,10 +1,10 @@
 """Reading every block of a store, for ``kg check`` (:func:`kg.validate.check_store`),
 which makes four checks, each named in its report with what to run when it fails:
 
-1. **readable**: every quad is read once, so RocksDB verifies the checksum of
-   every block it holds (it does on every read); a damaged file shows as an
-   error here instead of as wrong answers or a runaway query later. Reading
-   streams: memory stays flat whatever the store's size.
+1. **readable**: every quad is read through each index (:func:`read_every_index`),
+   so RocksDB verifies the checksum of every block it holds (it does on every
+   read); a damaged file shows as an error here instead of as wrong answers or
+   a runaway query later. The quads are not held, the distinct terms are.
 2. **documents**: every kg document graph has its commit marker (no write was
    interrupted half-way).
 3. **entity graph**: no description is marked stale, no document is in an old
@@ -13,6 +13,7 @@ which makes four checks, each named in its report with what to run when it fails
 """
 from __future__ import annotations
 
+import itertools
 from typing import Callable
 
 from kg.store.base import Store
@@ -44,9 +45,9 @@ def read_every_index(store: Store, progress: Callable[[int], None] | None = None
         by_object.add((q.graph_name, q.object))
         if progress and quads % 100_000 == 0:
             progress(100_000)
-    patterns = [*((s, None, None, None) for s in subjects), *((None, p, None, None) for p in predicates),
-                *((None, None, o, None) for o in objects), *((None, p, None, g) for g, p in by_predicate),
-                *((None, None, o, g) for g, o in by_object)]
+    patterns = itertools.chain(((s, None, None, None) for s in subjects), ((None, p, None, None) for p in predicates),
+                               ((None, None, o, None) for o in objects), ((None, p, None, g) for g, p in by_predicate),
+                               ((None, None, o, g) for g, o in by_object))
     for pattern in patterns:
         for _ in raw.quads_for_pattern(*pattern):
             pass

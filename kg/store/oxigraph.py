@@ -208,11 +208,8 @@ class _Closed:
     def __getattr__(self, name: str):
         raise StoreError(f"{self._where} is closed; open it again (GraphStore(...) or KnowledgeGraph(...))")
 
-    def __len__(self) -> int:
-        return self.__getattr__("__len__")
-
-    def __iter__(self):
-        return self.__getattr__("__iter__")
+    # len() and iter() look these up on the type, not through __getattr__
+    __len__ = __iter__ = lambda self: self.__getattr__("use")
 
 
 # what RocksDB keeps in a store folder (and oxigraph beside it)
