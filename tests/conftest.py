@@ -17,6 +17,20 @@ SEED = SHARED / "corpus" / "seed" / "uk-eu-data-sharing.txt"
 BBC = SHARED / "corpus" / "bbc" / "bbc.jsonl"
 
 
+def content(store) -> set:
+    """Every quad of ``store`` (a store, or the path of one, opened read-only)
+    but the two build times, which differ from run to run: what "the same graph"
+    compares."""
+    from kg.rdf.namespace import PROV
+
+    if isinstance(store, (str, Path)):
+        from kg.store import GraphStore
+
+        with GraphStore(store, read_only=True) as opened:
+            return content(opened)
+    return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+
+
 def need_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present: ../shared is only in the project's CI/dev checkout")

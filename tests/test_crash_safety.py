@@ -14,18 +14,12 @@ import pytest
 
 from kg.errors import StoreWarning
 from kg.rdf.iris import IriMinter
-from kg.rdf.namespace import PROV
 from kg.store import GraphStore
 from kg.store.entities import check, repair
 
-from .conftest import BBC, need_shared
+from .conftest import BBC, content, need_shared
 
 N_DOCS = 40
-
-
-def _quads(path: Path) -> set:
-    with GraphStore(path, read_only=True) as store:
-        return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
 
 
 def _run(corpus: Path, store: Path, **env: str) -> subprocess.Popen:
@@ -37,9 +31,9 @@ def _run(corpus: Path, store: Path, **env: str) -> subprocess.Popen:
 def _entity_graph_is_what_its_documents_give(path: Path) -> None:
     """Recomputing every description from the documents changes nothing."""
     with GraphStore(path) as store:
-        before = {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+        before = content(store)
         repair(store, rebuild=True)
-        after = {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
+        after = content(store)
     assert before == after
 
 
@@ -48,7 +42,7 @@ def expected(corpus, tmp_path_factory) -> set:
     clean = tmp_path_factory.mktemp("clean") / "store"
     proc = _run(corpus, clean)
     assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()
-    return _quads(clean)
+    return content(clean)
 
 
 def _wal_bytes(store: Path) -> int:
@@ -81,7 +75,7 @@ def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, expected, tmp_p
     with GraphStore(crashed) as store:  # opens, drops any half-written graph, refreshes what was marked
         hashes = store.document_hashes()
         entity_graph = IriMinter().entity_graph()
-    partial = _quads(crashed)
+    partial = content(crashed)
     # the kill landed before the end; depending on timing 0..N-1 whole documents are in
     assert len(hashes) < N_DOCS
     # every document present is whole: its quads are exactly those of the clean build
@@ -96,7 +90,7 @@ def test_sigkill_mid_build_then_rerun_equals_clean_build(corpus, expected, tmp_p
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
     assert f"{len(hashes)} unchanged" in out.decode()
-    assert _quads(crashed) == expected
+    assert content(crashed) == expected
 
 
 def test_sigkill_inside_the_entity_refresh_is_repaired_on_opening(corpus, expected, tmp_path):
@@ -117,7 +111,7 @@ def test_sigkill_inside_the_entity_refresh_is_repaired_on_opening(corpus, expect
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
     assert f"{written} unchanged" in out.decode()
-    assert _quads(crashed) == expected
+    assert content(crashed) == expected
 
 
 KILLS = 20
@@ -154,7 +148,7 @@ def test_twenty_random_kills_each_leave_a_store_that_repairs_to_a_clean_build(co
             warnings.simplefilter("ignore", StoreWarning)  # "repaired on opening": expected here
             with GraphStore(crashed) as store:  # a writable open repairs what the kill left
                 hashes = store.document_hashes()
-        partial = _quads(crashed)
+        partial = content(crashed)
         for graph in hashes:
             assert {q for q in partial if q.graph_name.value == graph} == \
                    {q for q in expected if q.graph_name.value == graph}, f"kill {point}: {graph} not whole"
@@ -163,11 +157,11 @@ def test_twenty_random_kills_each_leave_a_store_that_repairs_to_a_clean_build(co
             proc = _run(corpus, crashed)
             out, err = proc.communicate(timeout=600)
             assert proc.returncode == 0, err.decode()
-            assert _quads(crashed) == expected, f"re-run after kill {point}"
+            assert content(crashed) == expected, f"re-run after kill {point}"
             shutil.rmtree(crashed)
     assert kills >= KILLS // 2, f"only {kills} of {KILLS} runs were killed"
     proc = _run(corpus, crashed)
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
-    assert _quads(crashed) == expected
+    assert content(crashed) == expected
 

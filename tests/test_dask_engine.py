@@ -5,8 +5,9 @@ import pytest
 
 from kg.build import build
 from kg.model import Article
-from kg.rdf.namespace import PROV
 from kg.store import GraphStore
+
+from .conftest import content
 
 pytest.importorskip("dask.distributed", reason="dask[distributed] is in the test extra")
 
@@ -19,15 +20,11 @@ DOCS = [
 ]
 
 
-def _quads(store) -> set:
-    return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
-
-
 def test_dask_local_cluster_matches_local_build(nlp):
     local, remote = GraphStore(None), GraphStore(None)
     build(DOCS, local)
     report = build(DOCS, remote, engine="dask", scheduler="local", batch_docs=2)
     assert report.documents == len(DOCS)
-    assert _quads(local) == _quads(remote)
+    assert content(local) == content(remote)
     again = build(DOCS, remote, engine="dask", scheduler="local")
     assert again.unchanged == len(DOCS) and again.documents == 0

@@ -21,6 +21,8 @@ from kg.rdf.terms import KG
 from kg.store import GraphStore
 from kg.store.entities import remove_documents, write_documents
 
+from .conftest import content
+
 IRIS = IriMinter()
 ENTITY_GRAPH = IRIS.entity_graph()
 BUILD_TIMES = (PROV.startedAtTime, PROV.endedAtTime)
@@ -66,10 +68,6 @@ def extraction(doc_id: str, said: tuple) -> Extraction:
 def graph_of(doc_id: str, said: tuple) -> dict:
     document = map_extraction(extraction(doc_id, said), IRIS, model="test")
     return {document.graph: document.quads}
-
-
-def content(store: GraphStore) -> set:
-    return {q for q in store.quads() if q.predicate not in BUILD_TIMES}
 
 
 def fresh(final: dict[str, tuple]) -> set:

@@ -9,6 +9,8 @@ import pytest
 
 from kg.inputs import InputWarning, count_documents, read_articles, resolve_inputs
 
+from .conftest import content
+
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -83,14 +85,6 @@ TWO_IDS = ('{"id": "a_b", "text": "Angela Merkel visited Paris."}\n'
            '{"id": "a b", "text": "Keir Starmer visited Tirana."}\n')
 
 
-def _store_content(path) -> set:
-    from kg.rdf.namespace import PROV
-    from kg.store import GraphStore
-
-    with GraphStore(path, read_only=True) as store:
-        return {q for q in store.quads() if q.predicate not in (PROV.startedAtTime, PROV.endedAtTime)}
-
-
 def test_ids_a_underscore_b_and_a_space_b_are_two_documents(tmp_path, nlp, capsys):
     from kg.cli import main
     from kg.store import GraphStore
@@ -103,11 +97,11 @@ def test_ids_a_underscore_b_and_a_space_b_are_two_documents(tmp_path, nlp, capsy
         rows = s.query("SELECT ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } } ORDER BY ?id",
                        prefixes={"dcterms": "http://purl.org/dc/terms/"})
         assert [r["id"].value for r in rows] == ["a b", "a_b"]
-    before = _store_content(store)
+    before = content(store)
     capsys.readouterr()
     assert main(["build", str(corpus), "--store", str(store)]) == 0  # a re-run swaps nothing
     assert "(2 unchanged, skipped)" in capsys.readouterr().out
-    assert _store_content(store) == before
+    assert content(store) == before
 
 
 def test_files_x_y_and_x_space_y_are_two_documents(tmp_path, nlp):
@@ -157,12 +151,12 @@ def test_a_store_named_the_old_way_is_renamed_on_opening_to_what_a_build_gives(t
         w.simplefilter("always")
         GraphStore(old).close()
     assert any(issubclass(c.category, StoreWarning) and "1 documents renamed" in str(c.message) for c in caught)
-    assert _store_content(old) == _store_content(fresh)
+    assert content(old) == content(fresh)
     with GraphStore(old) as store:
         assert check(store).ok
         report = build(articles, store)
         assert report.unchanged == 3
-    assert _store_content(old) == _store_content(fresh)
+    assert content(old) == content(fresh)
 
 
 # 4. a text over spaCy's own limit, under the user's --max-chars

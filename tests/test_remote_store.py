@@ -32,6 +32,8 @@ from kg.rdf.terms import KG
 from kg.store import GraphStore, open_store
 from kg.store.remote import RemoteStore, bind_values
 
+from .conftest import content
+
 DOCS = [
     Article(doc_id="politics/uk eu talks", title='UK and EU to hold "reset" talks', date="2025-05-19",
             source="Example News",
@@ -115,10 +117,6 @@ def fresh(tmp_path):
         build(DOCS, embedded)
         yield remote, embedded
         remote.close()
-
-
-def content(store) -> set[ox.Quad]:
-    return {q for q in store.quads() if q.predicate not in BUILD_TIMES}
 
 
 def rows(store, query, params=None, build_times=frozenset()) -> list[tuple[str, ...]]:

@@ -24,17 +24,14 @@ from kg.rdf.namespace import PROV, SCHEMA
 from kg.store import GraphStore, open_store
 from kg.store.entities import check
 
+from .conftest import content
+
 ROOT = Path(__file__).resolve().parents[1]
 FORMAT_1 = ROOT / "tests" / "data" / "store-format-1.nq.gz"
 FORMAT_1_SOURCES = ["examples/uk-albania-returns.txt", "examples/eu-uk-security-pact.txt"]
 BUILD_TIMES = (PROV.startedAtTime, PROV.endedAtTime)
 MINE = ox.NamedNode("http://example.com/mygraph")
 MY_QUAD = ox.Quad(ox.NamedNode("http://example.com/a"), ox.NamedNode("http://example.com/p"), ox.Literal("mine"), MINE)
-
-
-def content(path: Path) -> set:
-    with GraphStore(path, read_only=True) as store:
-        return {q for q in store.quads() if q.predicate not in BUILD_TIMES}
 
 
 @pytest.fixture()
