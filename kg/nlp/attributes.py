@@ -100,7 +100,6 @@ class CompiledAttributes:
 
     def __init__(self, vocab: Vocab, name: str = "attribute_ruler") -> None:
         self.vocab, self.name = vocab, name
-        self.source: AttributeRuler | None = None
         self._columns: list[int] = []  # the attributes the tests read
         self._tests: list[list[tuple[int, _Test]]] = []  # per column, (test id, test)
         self._specs: list[frozenset[int]] = []  # per pattern token, the test ids it needs
@@ -119,7 +118,6 @@ class CompiledAttributes:
         """Take the rules of ``ruler`` (left as it is)."""
         if not compilable(ruler):
             raise ValueError(f"attribute ruler {ruler.name!r} sets attributes kg cannot compile")
-        self.source = ruler
         self._attrs = [dict(attrs) for attrs in ruler.attrs]
         self._indices = list(ruler.indices)
         columns: dict[int, int] = {}
