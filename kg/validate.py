@@ -77,7 +77,18 @@ def check_store(store: Store, where: str, *, shapes: bool = True,
     from kg.store.integrity import read_every_index
     from kg.store.markers import partial_documents
 
+    from kg.store.seal import changed_files
+
     report = IntegrityReport()
+    path = getattr(store, "path", None)
+    changed = changed_files(path) if path is not None else []
+    if changed:
+        report.checks.append(Check("sealed", False, f"table files changed since kg last wrote them "
+                                   f"({'; '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}): the store "
+                                   "is damaged. Rebuild it from your articles, or load a dump "
+                                   "(kg load FILE.nq.gz --store NEW)"))
+    elif path is not None:
+        report.checks.append(Check("sealed", True, "every table file kg sealed is as it wrote it"))
     try:
         quads = read_every_index(store, progress=progress)
     except (OSError, RuntimeError, StoreError, ValueError) as exc:

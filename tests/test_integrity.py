@@ -91,3 +91,74 @@ def test_check_reports_half_written_documents_and_stale_descriptions(built, tmp_
     assert "FAIL documents: 1 half-written document graphs" in out and "kg repair" in out
     assert main(["repair", "--store", str(broken)]) == 0
     assert main(["check", "--store", str(broken)]) == 0
+
+
+def _overwrite_in_place(sst, rng, blocks=4):
+    size = sst.stat().st_size
+    with open(sst, "r+b") as fh:
+        for _ in range(blocks):
+            fh.seek(rng.randrange(size // 8, size - 1100))
+            fh.write(rng.randbytes(1024))
+
+
+def test_a_store_changed_behind_kgs_back_is_refused_on_open(built, tmp_path, capsys):
+    """Random bytes in a table file: RocksDB reads the file's other blocks happily
+    and Oxigraph answers from them, so every command would answer wrongly (or an
+    aggregate would run out of memory). The seal sees the file changed, in a few
+    stat calls and one hash: every command refuses, naming the file; kg check
+    says so too."""
+    damaged = _copy(built, tmp_path)
+    assert (damaged / "kg-seal.json").is_file()  # the build sealed its store on closing
+    sst = _largest_ssts(damaged, 1)[0]
+    _overwrite_in_place(sst, random.Random(3))
+    for command in (["stats"], ["query", "-e", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"],
+                    ["dump", "--out", str(tmp_path / "d.nq")], ["export", "--format", "graphml",
+                                                                "--out", str(tmp_path / "g.graphml")],
+                    ["validate"], ["build", "examples"]):
+        code = main([*command, "--store", str(damaged)])
+        err = capsys.readouterr().err
+        assert code in (1, 2), (command, err)
+        assert "damaged" in err and sst.name in err and "Traceback" not in err, err
+    assert not (tmp_path / "d.nq").exists() and not (tmp_path / "g.graphml").exists()
+    assert main(["check", "--store", str(damaged), "--no-shapes"]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL sealed: table files changed since kg last wrote them ({sst.name} has different contents)" in out
+
+
+def test_a_copied_store_opens_and_keeps_its_seal(built, tmp_path, capsys):
+    """A copy gives every file a new time, not new contents: the files are hashed
+    once, found equal, and the seal takes the new times."""
+    import json
+
+    copy = tmp_path / "copied"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns("LOCK"), copy_function=shutil.copy)
+    before = json.loads((copy / "kg-seal.json").read_text())["files"]
+    assert main(["stats", "--store", str(copy)]) == 0
+    after = json.loads((copy / "kg-seal.json").read_text())["files"]
+    assert {n: f["sha256"] for n, f in after.items()} == {n: f["sha256"] for n, f in before.items()}
+    assert all(after[n]["mtime_ns"] == (copy / n).stat().st_mtime_ns for n in after)
+    capsys.readouterr()
+
+
+def test_a_store_with_no_seal_opens_and_is_sealed_by_its_next_write(built, tmp_path):
+    """Stores from before the seal (or written by another program) are taken as
+    they are; the next kg write seals them."""
+    old = _copy(built, tmp_path)
+    (old / "kg-seal.json").unlink()
+    assert main(["stats", "--store", str(old)]) == 0
+    assert not (old / "kg-seal.json").exists()  # reading never seals
+    assert main(["repair", "--store", str(old)]) == 0
+    assert (old / "kg-seal.json").is_file()
+
+
+def test_an_emptied_store_folder_with_only_its_seal_left_starts_a_new_store(tmp_path):
+    from kg.store import GraphStore
+
+    folder = tmp_path / "s"
+    with GraphStore(folder) as store:
+        store.add_quads([])
+    for f in folder.iterdir():
+        if f.name != "kg-seal.json":
+            f.unlink()
+    with GraphStore(folder) as store:
+        assert len(store) == 0

@@ -14,12 +14,14 @@ from kg.store.writer import StoreWriter
 __all__ = ["GraphStore", "Store", "StoreWriter", "open_store"]
 
 
-def open_store(spec: str | Path | None, *, read_only: bool = False, **remote_options) -> Store:
+def open_store(spec: str | Path | None, *, read_only: bool = False, verify: bool = True,
+               **remote_options) -> Store:
     """The store ``spec`` names: a ``RemoteStore`` for an ``http(s)://`` URL (options such
     as ``auth=`` or ``gsp_endpoint=`` go to it), else an embedded ``GraphStore`` at that
     directory (in memory for ``None``). A read-only store whose entity graph is out
     of date (an interrupted write, an earlier kg) opens with a warning that says
-    the one command that repairs it."""
+    the one command that repairs it. ``verify=False`` opens an embedded store whose
+    table files changed since kg sealed them (:mod:`kg.store.seal`), for ``kg check``."""
     if isinstance(spec, str) and spec.lower().startswith(("http://", "https://")):
         from kg.store.remote import RemoteStore
 
@@ -27,7 +29,7 @@ def open_store(spec: str | Path | None, *, read_only: bool = False, **remote_opt
     else:
         if remote_options:
             raise TypeError(f"{sorted(remote_options)} only apply to a remote (http://) store, not {spec}")
-        store = GraphStore(spec, read_only=read_only)
+        store = GraphStore(spec, read_only=read_only, verify=verify)
     if read_only:  # a writable store repaired itself on opening; a read-only one can only say so
         health = check(store)
         if not health.ok:

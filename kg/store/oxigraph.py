@@ -17,6 +17,7 @@ from kg.errors import QueryError, StoreError
 from kg.rdf.namespace import RDF
 from kg.rdf.terms import KG
 from kg.store.entities import repair_if_needed
+from kg.store.seal import SEAL_FILE, changed_files, seal
 from kg.store.values import bind_values
 from kg.store.markers import (CLEAR_STALE_MARKS, COMPLETE_DOCUMENTS, MARKER_PREFIXES, partial_documents,
                               split_markers)
@@ -26,10 +27,14 @@ class GraphStore:
     """An Oxigraph store on disk (``path``) or in memory (``path=None``); a
     :class:`kg.store.base.Store`."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, verify: bool = True) -> None:
         self.path = Path(path) if path is not None else None
         if self.path is not None:
             _check_store_folder(self.path)
+            changed = changed_files(self.path) if verify else []
+            if changed:  # see kg.store.seal: RocksDB would not say, and queries would answer wrongly
+                more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+                raise StoreError(damaged(self.path, f"{changed[0]}{more}, since kg last wrote it"))
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -191,6 +196,8 @@ class GraphStore:
             return
         self.flush()
         self._store = _Closed(self.path)  # releases the RocksDB lock once collected
+        if not self.read_only and self.path is not None:
+            seal(self.path)
 
     def __enter__(self) -> GraphStore:
         return self
@@ -227,8 +234,12 @@ def _check_store_folder(path: Path) -> None:
         names = [p.name for p in path.iterdir()]
     except OSError as exc:
         raise StoreError(f"cannot read the store folder {path}: {exc.strerror}") from exc
+    if names == [SEAL_FILE]:  # the seal of a store someone emptied: a new store starts there
+        (path / SEAL_FILE).unlink()
+        return
     if names and "CURRENT" not in names:
-        theirs = sorted(n for n in names if not n.startswith(_ROCKSDB_FILES) and not n.endswith((".sst", ".log")))
+        theirs = sorted(n for n in names if not n.startswith(_ROCKSDB_FILES) and n != SEAL_FILE
+                        and not n.endswith((".sst", ".log")))
         raise StoreError(f"{path} is not a kg store: it holds other files ({', '.join(theirs[:3]) or names[0]}"
                          f"{' ...' if len(theirs) > 3 else ''}); give an empty or a new folder for --store")
 
