@@ -48,6 +48,17 @@ class KnowledgeGraph:
         over the union of all document graphs; keyword arguments bind variables."""
         return run(self.store, sparql, params)
 
+    def to_networkx(self, view: str = "entities", *, graph: str | None = None, **filters):
+        """One view of the graph as a networkx graph (``entities``, ``comentions``,
+        ``events`` or ``documents``; see :mod:`kg.export.views`), of the whole store or
+        of one document (``graph``: its id or IRI), narrowed by ``filters``: ``types``,
+        ``min_weight``, ``since``, ``until``, ``around`` and ``depth``, ``top``
+        (:func:`kg.export.views.filter_view`)."""
+        from kg.export.views import build_view, filter_view
+
+        G = build_view(self.store, view, graph=graph)
+        return filter_view(G, **filters) if filters else G
+
     def __len__(self) -> int:
         return len(self.store)
 
