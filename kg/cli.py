@@ -100,12 +100,29 @@ def make_parser() -> argparse.ArgumentParser:
                    help="jsonl: one record a line; carb: CaRB tab format, input is one sentence a line")
     p.add_argument("--model", default=None, metavar="NAME")
 
-    p = sub.add_parser("export", help="write the graph (or one document's graph) to a file")
+    p = sub.add_parser("export", help="write the graph (or one document's graph) to a file: as RDF, or a view "
+                                      "of it for graph tools (Gephi, yEd, Cytoscape, D3, Graphviz, a spreadsheet, a page)")
     _add_store(p)
     p.add_argument("--format", default="turtle",
-                   choices=["turtle", "trig", "nquads", "ntriples", "jsonld", "rdfxml", "graphml", "gexf", "html"])
+                   choices=["turtle", "trig", "nquads", "ntriples", "jsonld", "rdfxml",
+                            "graphml", "gexf", "cytoscape", "d3", "dot", "csv", "html"])
     p.add_argument("--graph", default=None, metavar="IRI|DOC_ID", help="only this document's graph")
-    p.add_argument("--out", required=True, metavar="FILE", help="output file (- for stdout)")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output file (- for stdout); csv writes two files: NAME.nodes.csv and NAME.edges.csv for "
+                        "--out NAME.csv, or nodes.csv and edges.csv in the folder --out DIR")
+    views = p.add_argument_group("views (graph formats only)")
+    views.add_argument("--view", default="entities", choices=["entities", "comentions", "events", "documents"],
+                       help="entities: relations between entities; comentions: entities sharing a sentence; "
+                            "events: entity-event; documents: document-entity (default: entities)")
+    views.add_argument("--type", dest="types", action="append", default=None, metavar="TYPE",
+                       help="only entities of this type (Person, Organization, Country ...); repeat or comma-separate")
+    views.add_argument("--min-weight", type=float, default=None, metavar="W", help="only edges of weight W or more")
+    views.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="only what is seen on or after this date")
+    views.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="only what is seen on or before this date")
+    views.add_argument("--around", default=None, metavar="ENTITY", help="only this entity (IRI or label) and "
+                                                                         "what lies within --depth edges of it")
+    views.add_argument("--depth", type=_at_least(0), default=1, metavar="N", help="with --around (default 1)")
+    views.add_argument("--top", type=_at_least(1), default=None, metavar="N", help="only the N most mentioned entities")
 
     p = sub.add_parser("remove", help="delete documents (and entities only they mentioned) from the store")
     p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
@@ -270,12 +287,29 @@ def cmd_export(args) -> int:
     from kg.export import write_export
     from kg.store import open_store
 
+    from kg.export import NETWORK_FORMATS
+
+    filters = {"types": [t for given in args.types for t in given.split(",")] if args.types else None,
+               "min_weight": args.min_weight, "since": args.since, "until": args.until, "around": args.around,
+               "top": args.top}
+    filters = {k: v for k, v in filters.items() if v is not None}
+    if args.format not in NETWORK_FORMATS and (filters or args.view != "entities"):
+        raise KGError(f"--view and its filters apply to the graph formats ({', '.join(NETWORK_FORMATS)}), "
+                      f"not to {args.format}, which writes the RDF as it is")
+    if args.around is not None:
+        filters["depth"] = args.depth
     with open_store(args.store, read_only=True) as store:
-        n = write_export(store, args.format, args.out, graph=args.graph)
+        n = write_export(store, args.format, args.out, graph=args.graph, view=args.view, filters=filters)
     if args.out != "-":
-        unit = {"graphml": "edges", "gexf": "edges", "html": "edges", "trig": "quads", "nquads": "quads",
-                "jsonld": "quads"}.get(args.format, "triples")
-        print(f"wrote {args.out} ({args.format}, {n:,} {unit})", file=sys.stderr)
+        unit = ("edges" if args.format in NETWORK_FORMATS else
+                {"trig": "quads", "nquads": "quads", "jsonld": "quads"}.get(args.format, "triples"))
+        view = f"{args.view} view, " if args.format in NETWORK_FORMATS else ""
+        where = args.out
+        if args.format == "csv":
+            from kg.export.formats import csv_paths
+
+            where = " and ".join(map(str, csv_paths(args.out)))
+        print(f"wrote {where} ({args.format}, {view}{n:,} {unit})", file=sys.stderr)
     return 0
 
 

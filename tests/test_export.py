@@ -27,7 +27,9 @@ from rdflib.compare import isomorphic
 from kg.errors import ExportError, InputError
 from kg.export import FORMATS, write_export
 from kg.export.html import entity_layout, generate_html, write_html
-from kg.export.network import display_text, entity_graph, write_gexf, write_graphml
+from kg.export.formats import write_gexf, write_graphml
+from kg.export.network import display_text
+from kg.export.views import entity_graph
 from kg.export.rdf import write_rdf
 from kg.model import Argument, Article, Entity, Extraction, Mention, Relation, Sentence
 from kg.rdf.iris import IriMinter
@@ -251,12 +253,18 @@ def test_stdout_path_and_unknown_format(store, xml_store, tmp_path, capsysbinary
     assert write_rdf(store, path, format="turtle") == write_rdf(store, str(path), format="turtle") > 0
     assert path.read_bytes().startswith(b"@prefix")
     with pytest.raises(ExportError, match="choose one of"):
+        write_export(store, "xlsx", "-")
+    with pytest.raises(ExportError, match="CSV is two files"):
         write_export(store, "csv", "-")
-    assert set(FORMATS) == {*RDF_FORMATS, "graphml", "gexf", "html"}
+    assert set(FORMATS) == {*RDF_FORMATS, "graphml", "gexf", "cytoscape", "d3", "dot", "csv", "html"}
 
 
 def test_empty_store_exports_empty(tmp_path):
     for fmt in FORMATS:
+        if fmt == "csv":  # two files, never one stream
+            assert write_export(GraphStore(None), fmt, tmp_path / "empty.csv") == 0
+            assert (tmp_path / "empty.nodes.csv").read_text().startswith("id,")
+            continue
         n, data = _export(GraphStore(None), fmt)
         assert n == 0, fmt
 
@@ -319,7 +327,7 @@ def test_graph_formats_read_back_in_networkx(store, tmp_path, fmt):
     G = entity_graph(store)
     path = tmp_path / f"graph.{fmt}"
     n = write_export(store, fmt, path)
-    H = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
+    H = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path, version="1.3")
     assert n == G.number_of_edges() == H.number_of_edges()
     assert H.number_of_nodes() == G.number_of_nodes()
     assert {d["label"] for _, d in H.nodes(data=True)} == {d["label"] for _, d in G.nodes(data=True)}
@@ -413,7 +421,7 @@ def test_html_layout_does_not_depend_on_hash_seed(store, tmp_path):
     dump = tmp_path / "store.nq"
     write_export(store, "nquads", dump)
     script = ("import hashlib, sys, pyoxigraph as ox\n"
-              "from kg.store import GraphStore\nfrom kg.export.network import entity_graph\n"
+              "from kg.store import GraphStore\nfrom kg.export.views import entity_graph\n"
               "from kg.export.html import generate_html\n"
               "graphs = {}\n"
               "for q in ox.parse(path=sys.argv[1], format=ox.RdfFormat.N_QUADS):\n"
@@ -457,7 +465,8 @@ def test_real_model_to_every_format(nlp, tmp_path):
         assert labels, "the model found no entities in the test text"
         for fmt in FORMATS:
             n = write_export(store, fmt, tmp_path / f"out.{fmt}")
-            assert (tmp_path / f"out.{fmt}").stat().st_size > 0 and n >= 0
+            written = [tmp_path / "out.nodes.csv", tmp_path / "out.edges.csv"] if fmt == "csv" else [tmp_path / f"out.{fmt}"]
+            assert all(f.stat().st_size > 0 for f in written) and n >= 0
         page = (tmp_path / "out.html").read_text(encoding="utf-8")
         for label in labels:
             assert _escaped(label) in page

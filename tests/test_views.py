@@ -129,3 +129,32 @@ def test_the_python_api_gives_the_same_views(store, tmp_path):
     with KnowledgeGraph(store.path, read_only=True) as graph:
         G = graph.to_networkx("entities", types=["Person"], around="Keir Starmer", depth=1)
     assert set(G) == {STARMER, RAMA}
+
+
+def test_kg_export_writes_a_filtered_view(store, tmp_path, capsys):
+    import networkx as nx
+
+    out = tmp_path / "people.gexf"
+    assert main(["export", "--store", str(store.path), "--view", "comentions", "--format", "gexf",
+                 "--type", "Person,Country", "--type", "City", "--out", str(out)]) == 0
+    assert "(gexf, comentions view, " in capsys.readouterr().err
+    G = nx.read_gexf(out, version="1.3")
+    assert G.number_of_nodes() and {d["type"] for _, d in G.nodes(data=True)} <= {"Person", "Country", "City"}
+    assert STARMER in G and not G.is_directed()
+    assert main(["export", "--store", str(store.path), "--format", "csv", "--around", "Edi Rama", "--depth", "1",
+                 "--out", str(tmp_path / "rama.csv")]) == 0
+    assert "rama.nodes.csv and " in capsys.readouterr().err
+    nodes = (tmp_path / "rama.nodes.csv").read_text(encoding="utf-8")
+    assert "Keir Starmer" in nodes and "France" not in nodes
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "turtle", "--view", "events"], "--view and its filters apply to the graph formats"),
+    (["--format", "gexf", "--since", "yesterday"], "--since 'yesterday' is not a date"),
+    (["--format", "gexf", "--around", "Nobody Known"], "no entity of that IRI or label"),
+])
+def test_kg_export_refuses_what_it_cannot_do(store, tmp_path, capsys, args, message):
+    assert main(["export", "--store", str(store.path), *args, "--out", str(tmp_path / "x")]) != 0
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()

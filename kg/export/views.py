@@ -139,6 +139,11 @@ def build_view(store: Store, view: str = "entities", *, graph: str | ox.NamedNod
     return G
 
 
+def entity_graph(store: Store, *, graph: str | ox.NamedNode | None = None) -> nx.MultiDiGraph:
+    """The ``entities`` view of the whole store, or of one document (id or graph IRI)."""
+    return build_view(store, "entities", graph=graph)
+
+
 @dataclass
 class _Document:
     id: str
