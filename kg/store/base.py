@@ -59,8 +59,11 @@ class Store(Protocol):
 
     # -- reading
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
-              prefixes: Mapping[str, str] | None = None, union: bool = True):
-        """Run SPARQL (the union of all graphs as default graph unless ``union=False``);
+              prefixes: Mapping[str, str] | None = None, union: bool = True,
+              default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
+              base_iri: str | None = None):
+        """Run SPARQL (the union of all graphs as default graph unless ``union=False``,
+        or the dataset ``default_graph`` and ``named_graphs`` name);
         answers are pyoxigraph's ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``."""
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:

@@ -147,11 +147,20 @@ class GraphStore:
 
     # -- reading -------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
-              prefixes: Mapping[str, str] | None = None, union: bool = True):
-        """Run SPARQL with the union of all graphs as the default graph."""
+              prefixes: Mapping[str, str] | None = None, union: bool = True,
+              default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
+              base_iri: str | None = None):
+        """Run SPARQL with the union of all graphs as the default graph, or over the
+        dataset ``default_graph``/``named_graphs`` name (either given: the other is
+        empty, as the SPARQL protocol's ``default-graph-uri``/``named-graph-uri``)."""
+        options: dict[str, object] = {"substitutions": dict(substitutions or {}), "prefixes": dict(prefixes or {}),
+                                      "base_iri": base_iri}
+        if default_graph is not None or named_graphs is not None:
+            options.update(default_graph=list(default_graph or []), named_graphs=list(named_graphs or []))
+        else:
+            options["use_default_graph_as_union"] = union
         try:
-            return self._store.query(sparql, use_default_graph_as_union=union,
-                                     substitutions=dict(substitutions or {}), prefixes=dict(prefixes or {}))
+            return self._store.query(sparql, **options)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except RuntimeError as exc:

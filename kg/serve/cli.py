@@ -1,0 +1,110 @@
+"""``kg serve``: a store as a read-only SPARQL 1.1 endpoint.
+
+``kg.cli`` adds the command with :func:`add_serve_parser` and runs it with
+:func:`cmd_serve`; ``python -m kg.serve.cli`` runs it alone.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from kg.errors import KGError, StoreError
+
+DEFAULT_STORE = "kg-store"  # as kg.cli's --store (which this layer cannot import)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0, like 30 or 2.5")
+    return value
+
+
+def _whole(low: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is too small: give {low} or more")
+        return value
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+def add_serve_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``serve`` to a ``kg`` command line's subparsers."""
+    from kg.serve.app import DEFAULT_TIMEOUT, MAX_BODY, default_workers
+
+    p = subparsers.add_parser("serve", help="serve the store read-only as a SPARQL 1.1 endpoint at /sparql",
+                              description="Serve a kg store, read-only, as a SPARQL 1.1 Protocol endpoint at "
+                                          "/sparql: GET ?query=, POST a form or the query; a GET without a "
+                                          "query gives the service description. Updates are refused (403); "
+                                          f"request bodies over {MAX_BODY:,} bytes too (413).")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
+                   help=f"store directory, opened read-only (default: ./{DEFAULT_STORE})")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
+                                                      "only; 0.0.0.0 for every network)")
+    p.add_argument("--port", type=_whole(0), default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--base-iri", default=None, metavar="IRI",
+                   help="the IRI clients reach the server at, when behind a proxy (https://example.org/kg/): "
+                        "the endpoint is IRI + 'sparql' in the service description (default: as requested)")
+    limits = p.add_mutually_exclusive_group()
+    limits.add_argument("--timeout", type=_positive_seconds, default=DEFAULT_TIMEOUT, metavar="S",
+                        help=f"stop a query after S seconds and answer 503 (default: {DEFAULT_TIMEOUT:g})")
+    limits.add_argument("--no-timeout", dest="timeout", action="store_const", const=None,
+                        help="let every query run to its end")
+    p.add_argument("--max-rows", type=_whole(1), default=None, metavar="N",
+                   help="cut answers after N rows (or triples), saying so in the X-KG-Partial header "
+                        "(default: no limit)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let pages from ORIGIN (https://example.org, or *) query from a browser; repeatable")
+    p.add_argument("--workers", type=_whole(1), default=None, metavar="N",
+                   help=f"queries run at once, each in its own process (default: {default_workers()})")
+    return p
+
+
+def cmd_serve(args) -> int:
+    """Check the store, then serve it until interrupted."""
+    import uvicorn
+
+    from kg.rdf.iris import check_base_iri
+    from kg.serve.app import ServeConfig, create_app, default_workers
+    from kg.store import open_store
+
+    if str(args.store).lower().startswith(("http://", "https://")):
+        raise StoreError(f"--store {args.store}: kg serve serves a store directory, not another SPARQL endpoint")
+    base = check_base_iri(args.base_iri) if args.base_iri else None  # ends in "/"
+    open_store(args.store, read_only=True).close()  # a missing or damaged store stops here, said as kg says it
+    config = ServeConfig(args.store, base_iri=base, timeout=args.timeout, max_rows=args.max_rows,
+                         cors=tuple(args.cors), workers=args.workers or default_workers())
+    limits = ", ".join([f"timeout {args.timeout:g} s" if args.timeout else "no timeout",
+                        f"at most {args.max_rows:,} rows" if args.max_rows else "no row limit",
+                        f"{config.workers} query worker{'s' if config.workers > 1 else ''}"])
+    print(f"kg serve: {args.store}, read-only, {limits}; SPARQL endpoint at http://{args.host}:{args.port}/sparql",
+          file=sys.stderr)
+    # on Ctrl-C, queries still running after a few seconds are stopped (their workers killed)
+    uvicorn.run(create_app(config), host=args.host, port=args.port, server_header=False, timeout_graceful_shutdown=5)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kg")
+    add_serve_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return cmd_serve(args)
+    except KGError as exc:
+        print(f"kg serve: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
