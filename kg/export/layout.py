@@ -1,452 +1,264 @@
-"""Where the HTML page draws each entity, label and relation.
+"""Where the HTML page draws each entity: a seeded layout made in Python.
 
-Each connected group of entities gets a seeded networkx spring layout, turned
-to lie flat and pushed apart until no two nodes overlap; every label goes on
-the side of its node that covers the least; the groups are shelf-packed in
-rows and the entities in no relation sit in a grid underneath. The same graph
-and seed always give the same layout.
+Each connected group of nodes gets an igraph Fruchterman-Reingold layout
+(the grid variant for large groups), scaled so that a typical relation is
+``EDGE_LENGTH`` long and a large group has ``AREA_PER_NODE`` for each node;
+the groups are shelf-packed in rows, largest first, and the nodes in no
+relation sit in rows underneath, most mentioned first.
 
-Nodes, labels and gaps are sized in screen pixels, because the page keeps
-them at their pixel size at every zoom level: the plan is made for the zoom
-of the first view (``Layout.px`` user units per pixel). The page's script
-redoes the label boxes of :func:`label_box` while zooming; it gets the
-numbers they are made of (``LABEL_H``, ``LABEL_SIDE_GAP`` ...) as data.
+Why here and not in the browser: on a synthetic view of 10,000 nodes and
+30,000 edges, vis-network's Barnes-Hut physics took 0.45 s an iteration in
+headless Chromium (50 stabilisation iterations 28 s, 200 iterations 93 s, on
+every opening of the page, and 50 are far from settled); igraph lays the same
+graph out in under 2 s once, at export time, and the same graph always gives
+the same positions and so the same page (``benchmarks/page_draw.py``).
+
+Small groups (up to ``SPREAD_UP_TO`` nodes) are then pushed apart until no
+two labels overlap, and the grid gives a long label the room it needs, so a
+page of a few dozen entities reads without zooming.
+
+Coordinates are vis-network canvas units (pixels at zoom 1). igraph draws its
+random numbers from a ``random.Random(seed)`` of its own while it lays out,
+so the caller's ``random`` module is left alone.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from math import atan2, cos, hypot, log, sin, sqrt
-from typing import TYPE_CHECKING, Literal, NamedTuple
+import random
+from dataclasses import dataclass
+from math import hypot, log, sqrt
+from statistics import median
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from kg.errors import ExportError
-from kg.export.network import TYPE_COLOURS
 
 if TYPE_CHECKING:
     import networkx as nx
 
-MAX_NODES = 250  # beyond this a page is a hairball; Gephi (graphml/gexf) is the tool
-# Sizes in screen pixels: nodes, labels and gaps keep them at every zoom level.
-CHAR_WIDTH = 6.8  # average width of a 12 px label character, for planning
-LABEL_H = 16.0
-LABEL_SIDE_GAP = 4.0  # between a node and a label to its right or left
-LABEL_END_GAP = 2.0  # between a node and a label above or below it
-CELL_W, CELL_H = 125.0, 22.0  # grid of entities that take part in no relation
-GAP = 28.0
-CAPTION_H = 30.0
-UNLINKED_MAX_R = 6.5
-# The window the first view is planned for: 1400 x 900 minus the side panel and header.
-VIEWPORT = (1040.0, 840.0)
-PAD = 40.0
-MIN_VIEW = (720.0, 480.0)  # small graphs are not blown up beyond about 1.5x
+EDGE_LENGTH = 120.0  # the median relation of a small group, in canvas units: a 12 px label fits along it
+AREA_PER_NODE = 4000.0  # canvas units² per node of a large group: as dense as the grid of unlinked nodes
+DENSE_FROM = 30  # nodes from which a group is also spread to AREA_PER_NODE (a dense core squeezes the median)
+GAP = 50.0  # between packed groups
+CELL_W, CELL_H = 150.0, 55.0  # grid of nodes in no relation: room for a label of 20 characters under each
+CHAR_W, LABEL_H = 7.0, 18.0  # a 12 px label, as vis-network draws it under its node: width per character, height
+ASPECT = 1.6  # width / height the packing aims at: the canvas of a landscape window
+SPREAD_UP_TO = 300  # groups up to this size are pushed apart until no two labels overlap (numpy, n² a pass)
+SPREAD_PASSES = 60
+GRID_FROM = 1000  # nodes from which igraph's grid variant of Fruchterman-Reingold is used (igraph's own "auto")
 
-Side = Literal["r", "l", "t", "b"]
 Point = tuple[float, float]
-Box = tuple[float, float, float, float]  # left, top, right, bottom
-Positions = dict[str, Point]
-
-
-def node_radius(mentions: int) -> float:
-    """Radius in screen pixels: the area grows with the number of mentions."""
-    return 4.0 + 1.8 * sqrt(min(max(mentions, 0), 100))
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where everything goes. Positions are SVG user units; ``px`` is user units
-    per screen pixel in the first view (below 1 when the picture is zoomed
-    out to fit). ``sides`` says where each label sits: ``r``ight, ``l``eft,
-    ``t``op or ``b``ottom of its node."""
+    """Node positions, all inside ``[0, width] x [0, height]``; ``unlinked``
+    are the nodes in no relation (with another node), in the order of the grid."""
 
-    positions: dict[str, Point] = field(default_factory=dict)
-    sides: dict[str, Side] = field(default_factory=dict)
-    radii: dict[str, float] = field(default_factory=dict)
-    unlinked: list[str] = field(default_factory=list)
+    positions: dict[str, Point]
+    width: float
+    height: float
+    unlinked: tuple[str, ...] = ()
     unlinked_top: float | None = None
-    width: float = 0.0
-    height: float = 0.0
-    px: float = 1.0
 
 
-class GroupBox(NamedTuple):
-    """One group of linked entities with its labels: its size, and its node
-    positions relative to its top left corner."""
+@dataclass(frozen=True)
+class Group:
+    """One connected group laid out on its own: positions relative to its top left corner."""
 
-    width: float
-    height: float
-    positions: Positions
-
-
-class Packing(NamedTuple):
-    """Group boxes packed in rows: each box's origin, the top of the grid of
-    unlinked entities below them, and the size of the whole."""
-
-    origins: list[Point]
-    grid_top: float
+    nodes: tuple[int, ...]
+    points: tuple[Point, ...]
     width: float
     height: float
 
 
-def visible_subgraph(G: nx.MultiDiGraph, *, max_nodes: int = MAX_NODES) -> nx.MultiDiGraph:
-    """The part of ``G`` a page shows: all of it, or the ``max_nodes`` entities in
-    the most relations (then the most mentioned)."""
-    if G.number_of_nodes() <= max_nodes:
-        return G
-    rank = sorted(G.nodes, key=lambda n: (-G.degree(n), -G.nodes[n].get("mentions", 0), n))
-    return ordered_subgraph(G, set(rank[:max_nodes]))
+def node_size(mentions: int) -> float:
+    """The radius of a node in canvas units: grows with the log of its mentions (1: 7, 100: 19, 1000: 26)."""
+    return round(5.0 + 3.0 * log(1 + max(mentions, 0)), 1)
 
 
-def ordered_subgraph(G: nx.Graph, keep: set[str]) -> nx.Graph:
-    """``G`` restricted to ``keep``, in ``G``'s node and edge order. (networkx's
-    subgraph views may iterate in set order, which changes from run to run and
-    would change the seeded layout with it.)"""
-    H = G.__class__()
-    H.graph.update(G.graph)
-    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
-    if G.is_multigraph():
-        H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
-    else:
-        H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep)
-    return H
+def entity_layout(G: nx.MultiDiGraph, *, seed: int = 7) -> Layout:
+    """Positions for every node of ``G`` (ids sorted, so the order nodes were added in does not matter)."""
+    order = sorted(G, key=str)
+    index = {n: i for i, n in enumerate(order)}
+    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v})
+    mentions = [_mentions(G.nodes[n]) for n in order]
+    extents = [_extent(str(G.nodes[n].get("label", n)), node_size(m)) for n, m in zip(order, mentions, strict=True)]
+    linked, unlinked = _components(len(order), pairs)
+    group_of = {n: g for g, nodes in enumerate(linked) for n in nodes}
+    edges: list[list[tuple[int, int]]] = [[] for _ in linked]
+    for a, b in pairs:
+        edges[group_of[a]].append((a, b))
+    groups = [_group_layout(nodes, group_edges, extents, seed=seed)
+              for nodes, group_edges in zip(linked, edges, strict=True)]
+    placed, width, top = _pack(groups)
+    lonely = sorted(unlinked, key=lambda i: (-mentions[i], str(G.nodes[order[i]].get("label", "")), i))
+    grid, width, height = _grid(lonely, extents, width, top)
+    positions = placed | grid
+    return Layout(positions={n: positions[i] for i, n in enumerate(order)}, width=width, height=height,
+                  unlinked=tuple(order[i] for i in lonely), unlinked_top=top if lonely else None)
 
 
-def view_box(layout: Layout) -> Box:
-    """The SVG viewBox (x, y, width, height) of the first view: the layout with
-    a margin, centred, and no smaller than ``MIN_VIEW``."""
-    pad = PAD * layout.px
-    w, h = max(layout.width + 2 * pad, MIN_VIEW[0]), max(layout.height + 2 * pad, MIN_VIEW[1])
-    return (layout.width / 2 - w / 2, layout.height / 2 - h / 2, w, h)
-
-
-def entity_layout(G: nx.MultiDiGraph, *, seed: int = 7, fit: bool = True) -> Layout:
-    """Lay out each connected group of entities with a seeded spring layout
-    turned to lie flat, pack the groups in rows, and put the entities that
-    take part in no relation in a grid underneath, grouped by type.
-
-    Labels keep their pixel size when the picture is zoomed out to fit the
-    window, so the plan is made for the zoom it will be shown at, found by a
-    few rounds of planning. With ``fit``, only as many unlinked entities (the
-    most mentioned) are placed as fit in the first view at full size; the
-    others are left out (``Layout.positions`` lacks them). Deterministic for
-    a given graph and seed.
-    """
-    import networkx as nx
-
-    U = nx.Graph(G)
-    U.remove_edges_from(list(nx.selfloop_edges(U)))
-    components = sorted((sorted(c) for c in nx.connected_components(U)), key=lambda c: (-len(c), c[0]))
-    groups = [_spring_group(G, U, nodes, seed) for nodes in components if len(nodes) > 1]
-    unlinked = sorted((c[0] for c in components if len(c) == 1), key=lambda n: _type_rank(G, n))
-    if not groups and not unlinked:
-        return Layout()
-    if fit:
-        unlinked = _unlinked_that_fit(G, U, groups, unlinked)
-
-    px = 1.0
-    for _ in range(6):
-        layout = _plan(G, U, groups, unlinked, px)
-        wanted = max(1.0, 1.0 / _first_view_zoom(layout))  # the plan is shown at 1/wanted pixels per unit
-        if abs(wanted - px) < 0.02 * px:
-            break
-        px = min(3.0, sqrt(px * wanted))  # damped: more units per pixel grows the plan too
-    return layout
-
-
-def _spring_group(G: nx.MultiDiGraph, U: nx.Graph, nodes: list[str], seed: int) -> Positions:
-    """A seeded spring layout of one connected group, spread by its node sizes
-    and turned to lie flat."""
-    import networkx as nx
-
+def _mentions(d: dict) -> int:
     try:
-        mean_r = sum(_r(G, n) for n in nodes) / len(nodes)
-        pos = nx.spring_layout(ordered_subgraph(U, set(nodes)), seed=seed, k=1.8 / sqrt(len(nodes)),
-                               scale=8.0 + (18.0 + mean_r) * sqrt(len(nodes)), iterations=300)
-    except ImportError as exc:  # networkx needs scipy for groups of 500+
-        raise ExportError(f"laying out a group of {len(nodes)} linked entities needs scipy "
-                          f"({exc}); install it, or lower max_nodes") from None
-    return _lie_flat({n: (float(x), float(y)) for n, (x, y) in pos.items()})
+        return int(d.get("mentions", 0) or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
-def _first_view_zoom(layout: Layout) -> float:
-    """Screen pixels per user unit when the layout and its margin fill ``VIEWPORT``."""
-    return min(VIEWPORT[0] / (layout.width + 2 * PAD), VIEWPORT[1] / (layout.height + 2 * PAD))
+def _extent(label: str, size: float) -> tuple[float, float, float]:
+    """How far a node and its label reach from its centre: to each side, above, below."""
+    return max(size, len(label) * CHAR_W / 2), size, size + LABEL_H
 
 
-def _unlinked_that_fit(G: nx.MultiDiGraph, U: nx.Graph, groups: list[Positions], unlinked: list[str]) -> list[str]:
-    """The unlinked entities that fit under the groups in the first view at
-    full size, most mentioned first (all of them if they all fit)."""
-    plan = _plan(G, U, groups, unlinked, 1.0)
-    if plan.width + 2 * PAD <= VIEWPORT[0] and plan.height + 2 * PAD <= VIEWPORT[1]:
-        return unlinked
-    width = VIEWPORT[0] - 2 * PAD
-    top = _pack(_group_boxes(G, U, groups, plan.radii, 1.0, {}), 0, width, 1.0).grid_top
-    rows = int((VIEWPORT[1] - 2 * PAD - top - CAPTION_H) // CELL_H)
-    room = max(0, rows) * max(1, int(width // CELL_W))
-    keep = set(sorted(unlinked, key=lambda n: (-int(G.nodes[n].get("mentions", 0)), n))[:room])
-    return [n for n in unlinked if n in keep]
+def _components(n: int, pairs: Sequence[tuple[int, int]]) -> tuple[list[tuple[int, ...]], list[int]]:
+    """The groups of two or more linked nodes, largest first, and the nodes in no pair."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(root(i), []).append(i)
+    linked = sorted((tuple(m) for m in members.values() if len(m) > 1), key=lambda m: (-len(m), m[0]))
+    return linked, [m[0] for m in members.values() if len(m) == 1]
 
 
-def _plan(G: nx.MultiDiGraph, U: nx.Graph, groups: list[Positions], unlinked: list[str], px: float) -> Layout:
-    """The whole layout for ``px`` user units per screen pixel."""
-    radii = {n: _r(G, n) for n in G}
-    for n in unlinked:
-        radii[n] = min(radii[n], UNLINKED_MAX_R)
-    sides: dict[str, Side] = {}
-    boxes = _group_boxes(G, U, groups, radii, px, sides)
-    width = _packing_width(boxes, len(unlinked), px)
-    packing = _pack(boxes, len(unlinked), width, px)
-    positions = {}
-    for (x, y), box in zip(packing.origins, boxes):
-        for n, (bx, by) in box.positions.items():
-            positions[n] = (x + bx, y + by)
-    if unlinked:
-        positions.update(_grid_positions(unlinked, width, packing.grid_top, px))
-        sides.update(dict.fromkeys(unlinked, "r"))
-    return Layout(positions=positions, sides=sides, radii=radii, unlinked=list(unlinked),
-                  unlinked_top=packing.grid_top if unlinked else None,
-                  width=packing.width, height=packing.height, px=px)
+def _group_layout(nodes: tuple[int, ...], edges: list[tuple[int, int]],
+                  extents: Sequence[tuple[float, float, float]], *, seed: int) -> Group:
+    reach = [extents[n] for n in nodes]
+    if len(nodes) == 2:  # side by side, their labels clear of each other
+        length = max(EDGE_LENGTH, reach[0][0] + reach[1][0] + CHAR_W * 3)
+        return _placed(nodes, [(0.0, 0.0), (length, 0.0)], reach)
+    local = {n: i for i, n in enumerate(nodes)}
+    edges = [(local[a], local[b]) for a, b in edges]
+    points = _scaled(_fruchterman_reingold(len(nodes), edges, seed=seed), edges)
+    if len(nodes) <= SPREAD_UP_TO:
+        points = _spread(points, reach)
+    return _placed(nodes, points, reach)
 
 
-def _packing_width(boxes: list[GroupBox], unlinked: int, px: float) -> float:
-    """The row width, among 41 from the widest box to one long row, whose
-    packing has the shape closest to the viewport's."""
-    cell_w = CELL_W * px
-    narrowest = max([w for w, _, _ in boxes] + [cell_w])
-    widest = max(narrowest, sum(w + GAP * px for w, _, _ in boxes) + unlinked * cell_w)
-    candidates = [narrowest * (widest / narrowest) ** (i / 40) for i in range(41)]
-    aspect = VIEWPORT[0] / VIEWPORT[1]
-    packed = {w: _pack(boxes, unlinked, w, px) for w in candidates}
-    return min(candidates, key=lambda w: (abs(log(packed[w].width / max(packed[w].height, 1.0) / aspect)), w))
+def _fruchterman_reingold(n: int, edges: list[tuple[int, int]], *, seed: int) -> list[Point]:
+    try:
+        import igraph
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise ExportError("the HTML export lays out the graph with python-igraph; install it "
+                          "(pip install igraph)") from exc
+    graph = igraph.Graph(n=n, edges=edges)
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        coords = graph.layout_fruchterman_reingold(grid=n >= GRID_FROM).coords
+    finally:
+        igraph.set_random_number_generator(random)
+    return [(float(x), float(y)) for x, y in coords]
 
 
-def _grid_positions(unlinked: list[str], width: float, top: float, px: float) -> Positions:
-    """The unlinked entities in rows of cells under the caption at ``top``."""
-    cell_w = CELL_W * px
-    columns = max(1, int(width // cell_w))
-    positions = {}
-    for i, n in enumerate(unlinked):
-        row, col = divmod(i, columns)
-        positions[n] = (col * cell_w + 10.0 * px, top + (CAPTION_H + 10.0 + row * CELL_H) * px)
-    return positions
+def _scaled(points: Sequence[Point], edges: Iterable[tuple[int, int]]) -> list[Point]:
+    """Scaled so that the median edge is ``EDGE_LENGTH`` long, and a large group
+    spread to at least ``AREA_PER_NODE`` a node; turned to be wider than tall."""
+    lengths = [hypot(points[a][0] - points[b][0], points[a][1] - points[b][1]) for a, b in edges]
+    scale = EDGE_LENGTH / (median(lengths) or 1.0)
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    if len(points) >= DENSE_FROM:
+        area = max((max(xs) - min(xs)) * (max(ys) - min(ys)), 1e-9)
+        scale = max(scale, sqrt(AREA_PER_NODE * len(points) / area))
+    if max(ys) - min(ys) > max(xs) - min(xs):
+        xs, ys = ys, xs
+    return [(x * scale, y * scale) for x, y in zip(xs, ys, strict=True)]
 
 
-def _group_boxes(G: nx.MultiDiGraph, U: nx.Graph, groups: list[Positions], radii: dict[str, float], px: float,
-                 sides: dict[str, Side]) -> list[GroupBox]:
-    """Each group with its nodes pushed apart and labels placed (into ``sides``),
-    tallest first."""
-    boxes = []
-    for pos in groups:
-        pos = _separate(pos, radii, px)
-        sides.update(_place_labels(G, U, pos, radii, px))
-        boxes.append(_box(G, pos, sides, radii, px))
-    return sorted(boxes, key=lambda b: (-b.height, -b.width))
-
-
-def _pack(boxes: list[GroupBox], unlinked: int, width: float, px: float) -> Packing:
-    """Shelf-pack boxes into rows ``width`` wide, the grid of ``unlinked``
-    entities below."""
-    placed = []
-    gap = GAP * px
-    x = y = row_height = used = 0.0
-    for w, h, _ in boxes:
-        if x > 0 and x + w > width:
-            x, y, row_height = 0.0, y + row_height + gap, 0.0
-        placed.append((x, y))
-        used = max(used, x + w)
-        x, row_height = x + w + gap, max(row_height, h)
-    top = y + row_height + gap if boxes else 0.0
-    height = top
-    if unlinked:
-        columns = max(1, int(width // (CELL_W * px)))
-        used = max(used, min(unlinked, columns) * CELL_W * px)
-        height = top + (CAPTION_H + -(-unlinked // columns) * CELL_H) * px
-    return Packing(placed, top, used, height)
-
-
-def _separate(pos: Positions, radii: dict[str, float], px: float, *, rounds: int = 80) -> Positions:
-    """Push overlapping nodes apart (the spring layout does not know node
-    sizes) until each pair is at least its radii and 4 pixels apart."""
+def _spread(points: Sequence[Point], reach: Sequence[tuple[float, float, float]]) -> list[Point]:
+    """Nodes moved apart until no two of them and their labels overlap (or
+    ``SPREAD_PASSES`` passes are done): each overlapping pair is pushed apart
+    along the axis it overlaps least, half the overlap each."""
     import numpy as np
 
-    names = list(pos)
-    if len(names) < 2:
-        return pos
-    xy = np.array([pos[n] for n in names], dtype=float)
-    r = np.array([radii[n] * px for n in names])
-    need = r[:, None] + r[None, :] + 4 * px
-    np.fill_diagonal(need, 0.0)
-    for _ in range(rounds):
-        delta = xy[:, None, :] - xy[None, :, :]
-        dist = np.hypot(delta[..., 0], delta[..., 1])
-        overlap = np.where(dist < need, need - dist, 0.0)
-        if not overlap.any():
+    xy = np.array(points, dtype=float)
+    r = np.array(reach, dtype=float)
+    margin = CHAR_W
+    for _ in range(SPREAD_PASSES):
+        dx = xy[:, None, 0] - xy[None, :, 0]
+        dy = xy[:, None, 1] - xy[None, :, 1]
+        over_x = (r[:, None, 0] + r[None, :, 0] + margin) - np.abs(dx)
+        # i above j: i's label (below it) meets j's top; i below j: j's label meets i's top
+        over_y = np.where(dy < 0, r[:, None, 2] + r[None, :, 1], r[None, :, 2] + r[:, None, 1]) + margin / 2 - np.abs(dy)
+        clash = (over_x > 0) & (over_y > 0)
+        np.fill_diagonal(clash, False)
+        if not clash.any():
             break
-        # coincident nodes get a fixed direction, so the result stays deterministic
-        unit = np.where(dist[..., None] > 1e-9, delta / np.maximum(dist, 1e-9)[..., None], np.array([1.0, 0.0]))
-        unit = np.where(np.tri(len(names), k=-1, dtype=bool)[..., None] | (dist[..., None] > 1e-9), unit, -unit)
-        xy += 0.5 * (overlap[..., None] * unit).sum(axis=1)
-    return {n: (float(x), float(y)) for n, (x, y) in zip(names, xy)}
+        along_x = clash & (over_x <= over_y)
+        along_y = clash & ~along_x
+        # ties (two nodes in one place) are broken by index, so the result does not depend on chance
+        tie = np.sign(np.arange(len(xy))[:, None] - np.arange(len(xy))[None, :])
+        push_x = np.where(along_x, over_x / 2 * np.where(dx == 0, tie, np.sign(dx)), 0.0)
+        push_y = np.where(along_y, over_y / 2 * np.where(dy == 0, tie, np.sign(dy)), 0.0)
+        xy[:, 0] += push_x.sum(axis=1) / np.maximum(clash.sum(axis=1), 1)
+        xy[:, 1] += push_y.sum(axis=1) / np.maximum(clash.sum(axis=1), 1)
+    return [(float(x), float(y)) for x, y in xy]
 
 
-def _lie_flat(pos: Positions) -> Positions:
-    """Turn a layout so its longest extent is horizontal: groups then pack in
-    rows, and labels (which run horizontally) collide less."""
-    n = len(pos)
-    mx = sum(x for x, _ in pos.values()) / n
-    my = sum(y for _, y in pos.values()) / n
-    sxx = sum((x - mx) ** 2 for x, _ in pos.values())
-    syy = sum((y - my) ** 2 for _, y in pos.values())
-    sxy = sum((x - mx) * (y - my) for x, y in pos.values())
-    angle = 0.5 * atan2(2 * sxy, sxx - syy)
-    c, s = cos(-angle), sin(-angle)
-    return {k: ((x - mx) * c - (y - my) * s, (x - mx) * s + (y - my) * c) for k, (x, y) in pos.items()}
+def _placed(nodes: tuple[int, ...], points: Sequence[Point], reach: Sequence[tuple[float, float, float]]) -> Group:
+    """The group moved so that its nodes and labels start at (0, 0)."""
+    left = min(x - r[0] for (x, _), r in zip(points, reach, strict=True))
+    top = min(y - r[1] for (_, y), r in zip(points, reach, strict=True))
+    right = max(x + r[0] for (x, _), r in zip(points, reach, strict=True))
+    bottom = max(y + r[2] for (_, y), r in zip(points, reach, strict=True))
+    return Group(nodes=nodes, points=tuple((x - left, y - top) for x, y in points),
+                 width=right - left, height=bottom - top)
 
 
-# Ties between equally good sides go to the one first in this order.
-_SIDE_PREFERENCE: dict[Side, float] = {"r": 0.0, "l": 0.1, "t": 0.2, "b": 0.3}
-
-
-def label_width(G: nx.Graph, n: str) -> float:
-    """The planned width of ``n``'s label in screen pixels."""
-    return CHAR_WIDTH * len(str(G.nodes[n].get("label", "")))
-
-
-def label_box(x: float, y: float, r: float, width: float, side: Side, px: float = 1.0) -> Box:
-    """(left, top, right, bottom) in user units of a label on ``side`` of a
-    node at (x, y); ``r`` and ``width`` are in pixels. The page's script makes
-    the same boxes from the same numbers, passed to it as data."""
-    r, width, h = r * px, width * px, LABEL_H * px
-    side_gap, end_gap = LABEL_SIDE_GAP * px, LABEL_END_GAP * px
-    if side == "r":
-        return (x + r + side_gap, y - h / 2, x + r + side_gap + width, y + h / 2)
-    if side == "l":
-        return (x - r - side_gap - width, y - h / 2, x - r - side_gap, y + h / 2)
-    if side == "t":
-        return (x - width / 2, y - r - end_gap - h, x + width / 2, y - r - end_gap)
-    return (x - width / 2, y + r + end_gap, x + width / 2, y + r + end_gap + h)
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _crosses(box: Box, start: Point, end: Point) -> bool:
-    """Does the segment start-end pass through the box? (Liang-Barsky clipping)"""
-    (x1, y1), (x2, y2) = start, end
-    if max(x1, x2) < box[0] or min(x1, x2) > box[2] or max(y1, y2) < box[1] or min(y1, y2) > box[3]:
-        return False
-    t0, t1 = 0.0, 1.0
-    for p, q in ((x1 - x2, x1 - box[0]), (x2 - x1, box[2] - x1), (y1 - y2, y1 - box[1]), (y2 - y1, box[3] - y1)):
-        if p == 0:
-            if q < 0:
-                return False
-        elif p < 0:
-            t0 = max(t0, q / p)
+def _pack(groups: list[Group]) -> tuple[dict[int, Point], float, float]:
+    """Shelf packing, in the order given (largest first): rows of columns, a
+    group going under the one before it while the row's height has room.
+    The positions, the width used and the bottom of the last row."""
+    if not groups:
+        return {}, 0.0, 0.0
+    area = sum((g.width + GAP) * (g.height + GAP) for g in groups)
+    row_width = max(max(g.width for g in groups), sqrt(area * ASPECT))
+    placed: dict[int, Point] = {}
+    row_top = row_height = width = 0.0
+    column_x = column_bottom = column_width = 0.0  # the column being filled, its bottom relative to the row
+    for i, g in enumerate(groups):
+        if i and column_bottom + GAP + g.height <= row_height:  # under the last group of this column
+            x, y = column_x, row_top + column_bottom + GAP
+            column_bottom, column_width = column_bottom + GAP + g.height, max(column_width, g.width)
         else:
-            t1 = min(t1, q / p)
-        if t0 > t1:
-            return False
-    return True
+            column_x = column_x + column_width + GAP if i else 0.0
+            if column_x and column_x + g.width > row_width:  # a new row
+                row_top, row_height, column_x = row_top + row_height + GAP, 0.0, 0.0
+            x, y = column_x, row_top
+            column_bottom, column_width, row_height = g.height, g.width, max(row_height, g.height)
+        for n, (px, py) in zip(g.nodes, g.points, strict=True):
+            placed[n] = (round(x + px, 1), round(y + py, 1))
+        width = max(width, x + g.width)
+    return placed, width, row_top + row_height
 
 
-def _place_labels(G: nx.MultiDiGraph, U: nx.Graph, pos: Positions, radii: dict[str, float],
-                  px: float) -> dict[str, Side]:
-    """For each node of one group, the side of its label that covers the fewest
-    other nodes, edges and labels (the most connected nodes choose first)."""
-    segments = [(pos[u], pos[v]) for u, v in U.edges(list(pos)) if v in pos]
-    discs = {m: (x - radii[m] * px, y - radii[m] * px, x + radii[m] * px, y + radii[m] * px)
-             for m, (x, y) in pos.items()}
-    placed: list[Box] = []
-    sides: dict[str, Side] = {}
-    for n in sorted(pos, key=lambda n: (-U.degree(n), n)):
-        x, y = pos[n]
-        r, width = radii[n], label_width(G, n)
-        others = [d for m, d in discs.items() if m != n]
-        sides[n] = min(_SIDE_PREFERENCE, key=lambda side: _label_cost(
-            label_box(x, y, r, width, side, px), side, others, segments, placed))
-        placed.append(label_box(x, y, r, width, sides[n], px))
-    return sides
-
-
-def _label_cost(box: Box, side: Side, discs: list[Box], segments: list[tuple[Point, Point]],
-                placed: list[Box]) -> float:
-    """How much a label at ``box`` covers: other nodes, edges, labels already placed."""
-    return (3 * sum(_overlaps(box, d) for d in discs)
-            + 2 * sum(_crosses(box, a, b) for a, b in segments)
-            + 4 * sum(_overlaps(box, other) for other in placed)
-            + _SIDE_PREFERENCE[side])
-
-
-def _box(G: nx.MultiDiGraph, pos: Positions, sides: dict[str, Side], radii: dict[str, float], px: float) -> GroupBox:
-    """A group's size including its labels, and its positions relative to the box."""
-    extents = [label_box(x, y, radii[n], label_width(G, n), sides[n], px) for n, (x, y) in pos.items()]
-    extents += [(x - radii[n] * px, y - radii[n] * px, x + radii[n] * px, y + radii[n] * px)
-                for n, (x, y) in pos.items()]
-    left, top = min(e[0] for e in extents) - 4 * px, min(e[1] for e in extents) - 4 * px
-    right, bottom = max(e[2] for e in extents) + 4 * px, max(e[3] for e in extents) + 4 * px
-    return GroupBox(right - left, bottom - top, {n: (x - left, y - top) for n, (x, y) in pos.items()})
-
-
-def _r(G: nx.Graph, n: str) -> float:
-    return node_radius(int(G.nodes[n].get("mentions", 0)))
-
-
-_TYPE_ORDER = {t: i for i, t in enumerate(TYPE_COLOURS)}
-
-
-def _type_rank(G: nx.Graph, n: str) -> tuple:
-    """Sort key of the unlinked grid: by type (in ``TYPE_COLOURS`` order), then most mentioned."""
-    data = G.nodes[n]
-    kind = str(data.get("type", ""))
-    return (_TYPE_ORDER.get(kind, len(_TYPE_ORDER)), kind, -int(data.get("mentions", 0)), str(data.get("label", "")), n)
-
-
-def edge_paths(G: nx.MultiDiGraph, positions: Positions, px: float) -> list[str]:
-    """SVG path data per edge (in ``G.edges`` order), centre to centre with a
-    vertex halfway for the direction arrow: straight when alone, bowed apart
-    when two entities share several relations, a loop for self-relations."""
-    bends = _bends(G, px)
-    paths = []
-    for e in G.edges(keys=True):
-        u, v = e[0], e[1]
-        if u == v:
-            paths.append(_loop_path(positions[u], px))
-        else:
-            paths.append(_bowed_path(positions[u], positions[v], u <= v, bends[e]))
-    return paths
-
-
-def _bends(G: nx.MultiDiGraph, px: float) -> dict[tuple, float]:
-    """How far each edge bows out, in user units: relations between the same
-    two entities fan out 28 pixels apart, a lone one stays straight."""
-    bundles: dict[frozenset, list] = defaultdict(list)
-    for e in G.edges(keys=True):
-        bundles[frozenset(e[:2])].append(e)
-    bends = {}
-    for bundle in bundles.values():
-        for i, e in enumerate(bundle):
-            bends[e] = (i - (len(bundle) - 1) / 2) * 28.0 * px
-    return bends
-
-
-def _loop_path(centre: Point, px: float) -> str:
-    """A self-relation: out to the upper right and back, arrow at the far end."""
-    x1, y1 = centre
-    a, b, c = 46 * px, 8 * px, 30 * px
-    return (f"M{x1:.1f},{y1:.1f} Q{x1 + a:.1f},{y1 - b:.1f} {x1 + c:.1f},{y1 - c:.1f} "
-            f"Q{x1 + b:.1f},{y1 - a:.1f} {x1:.1f},{y1:.1f}")
-
-
-def _bowed_path(start: Point, end: Point, forward: bool, bend: float) -> str:
-    """A quadratic curve from ``start`` to ``end``, bowed ``bend`` to the side.
-    The side is taken in one frame per pair (``forward``: ``start`` has the
-    smaller IRI), so a->b and b->a bow apart."""
-    (x1, y1), (x2, y2) = start, end
-    (ax, ay), (bx, by) = (start, end) if forward else (end, start)
-    length = hypot(bx - ax, by - ay) or 1.0
-    cx = (x1 + x2) / 2 - (by - ay) / length * bend
-    cy = (y1 + y2) / 2 + (bx - ax) / length * bend
-    # split the quadratic at t=1/2 so marker-mid sits on the curve, pointing along it
-    mx, my = (x1 + 2 * cx + x2) / 4, (y1 + 2 * cy + y2) / 4
-    return (f"M{x1:.1f},{y1:.1f} Q{(x1 + cx) / 2:.1f},{(y1 + cy) / 2:.1f} {mx:.1f},{my:.1f} "
-            f"Q{(cx + x2) / 2:.1f},{(cy + y2) / 2:.1f} {x2:.1f},{y2:.1f}")
+def _grid(nodes: list[int], extents: Sequence[tuple[float, float, float]], width: float,
+          top: float) -> tuple[dict[int, Point], float, float]:
+    """The nodes in rows under the packed groups (or alone, when nothing is
+    linked), like words in lines: each takes a cell, or more where its label
+    is longer, so that no two labels meet."""
+    if not nodes:
+        return {}, width, top
+    cells = [max(CELL_W, 2 * extents[n][0] + 2 * CHAR_W) for n in nodes]
+    # as wide as the groups above, or wider when that would make the grid taller than wide
+    row_width = max(width, sqrt(sum(cells) * CELL_H * ASPECT))
+    start = top + 2 * GAP if width else 0.0
+    grid: dict[int, Point] = {}
+    x, y, right = 0.0, start, 0.0
+    for n, cell in zip(nodes, cells, strict=True):
+        if x and x + cell > row_width + CELL_W:
+            x, y = 0.0, y + CELL_H
+        # centred in its cell; the first column on the left edge, as the groups above start there
+        centre = x + cell / 2 - CELL_W / 2
+        grid[n] = (round(centre, 1), round(y, 1))
+        right = max(right, centre)
+        x += cell
+    return grid, max(width, right), y

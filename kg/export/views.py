@@ -59,12 +59,21 @@ SELECT ?g ?id ?date ?url ?title WHERE {
   OPTIONAL { GRAPH ?g { ?g schema:url ?url } }
   OPTIONAL { GRAPH ?g { ?g schema:headline ?title } }
 }"""
-# an entity's type and label are its one description's, read from the union
-_ENTITIES = """
-SELECT ?g ?entity ?type ?label WHERE {
+# which documents mention each entity; and the one description of each (its
+# type and label), read once from the entity graph, not once a document (one
+# pattern a query: Oxigraph costs about 20 us a row for each pattern joined
+# inside GRAPH ?g, so the joins are made here, in dicts)
+_MENTIONED = """
+SELECT ?g ?entity WHERE {
   GRAPH ?g { ?entity kg:mentionedIn ?g }
-  OPTIONAL { ?entity a ?type FILTER(STRSTARTS(STR(?type), STR(schema:))) }
-  OPTIONAL { ?entity rdfs:label ?label }
+}"""
+_DESCRIBED = """
+SELECT ?entity ?type ?label WHERE {
+  GRAPH ?eg {
+    ?eg a kg:EntityGraph . ?entity a kg:Entity .
+    OPTIONAL { ?entity a ?type FILTER(STRSTARTS(STR(?type), STR(schema:))) }
+    OPTIONAL { ?entity rdfs:label ?label }
+  }
 }"""
 _LINKS = """
 SELECT ?entity ?link WHERE {
@@ -77,6 +86,10 @@ SELECT ?g ?entity ?label WHERE {
   GRAPH ?g { ?entity a kg:Phrase ; rdfs:label ?label }
 }"""
 _MENTIONS = """
+SELECT ?g ?entity WHERE {
+  GRAPH ?g { ?mention kg:denotes ?entity }
+}"""
+_MENTIONS_IN_SENTENCES = """
 SELECT ?g ?entity ?sentence WHERE {
   GRAPH ?g { ?mention kg:denotes ?entity ; kg:sentence ?sentence }
 }"""
@@ -164,13 +177,17 @@ class _Reader:
                                            display_text(title.value) if title is not None else None)
 
     # -- the entities and their descriptions ----------------------------------------
-    def described(self, *, phrases: bool) -> dict[str, dict]:
-        """Entity IRI -> node attributes, for every entity a document mentions."""
+    def described(self, *, phrases: bool, sentences: bool = False) -> dict[str, dict]:
+        """Entity IRI -> node attributes, for every entity a document mentions;
+        with ``sentences``, :attr:`sentences_of` each entity's (graph, sentence) too."""
         types: dict[str, str] = {}
         labels: dict[str, set[ox.Literal]] = defaultdict(set)
         documents: dict[str, set[str]] = defaultdict(set)
-        for g, entity, kind, label in _rows(self.store, _ENTITIES, self.scope):
+        for g, entity in _rows(self.store, _MENTIONED, self.scope):
             documents[entity.value].add(g.value)
+        for entity, kind, label in _rows(self.store, _DESCRIBED, None):
+            if entity.value not in documents:
+                continue
             if kind is not None:
                 types[entity.value] = local_name(kind.value)
             if label is not None:
@@ -182,9 +199,16 @@ class _Reader:
                 labels[phrase.value].add(label)
         mentions: Counter = Counter()
         self.sentences_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # entity -> (graph, sentence)
-        for g, entity, sentence in _rows(self.store, _MENTIONS, self.scope):
-            mentions[entity.value] += 1
-            self.sentences_of[entity.value].append((g.value, sentence.value))
+        self.mentions_in: Counter = Counter()  # (graph, entity) -> mentions
+        if sentences:
+            for g, entity, sentence in _rows(self.store, _MENTIONS_IN_SENTENCES, self.scope):
+                self.sentences_of[entity.value].append((g.value, sentence.value))
+                self.mentions_in[(g.value, entity.value)] += 1
+        else:
+            for g, entity in _rows(self.store, _MENTIONS, self.scope):
+                self.mentions_in[(g.value, entity.value)] += 1
+        for (_g, entity), n in self.mentions_in.items():
+            mentions[entity] += n
         links: dict[str, str] = {}
         for entity, link in _rows(self.store, _LINKS, None):
             if entity.value in documents:
@@ -240,7 +264,7 @@ class _Reader:
     def comentions(self) -> nx.MultiGraph:
         import networkx as nx
 
-        nodes = self.described(phrases=False)
+        nodes = self.described(phrases=False, sentences=True)
         in_sentence: dict[tuple[str, str], set[str]] = defaultdict(set)
         for entity, places in self.sentences_of.items():
             for g, sentence in places:
@@ -308,10 +332,7 @@ class _Reader:
         import networkx as nx
 
         nodes = self.described(phrases=False)
-        counts: Counter = Counter()
-        for entity, places in self.sentences_of.items():
-            for g, _sentence in places:
-                counts[(g, entity)] += 1
+        counts = self.mentions_in
         G = nx.MultiDiGraph(name="kg documents")
         for g in sorted(self.docs):
             doc = self.docs[g]
