@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,22 +25,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kg.serve.limits import DEFAULT_TIMEOUT, MAX_BODY, default_workers
 from kg.serve.description import DatasetStatistics, read_statistics
 from kg.serve.pool import WorkerPool
 from kg.serve.protocol import ALLOWED_METHODS
 from kg.serve.sparql import error_response, sparql_endpoint
 
-DEFAULT_TIMEOUT = 60.0  # seconds: longer than any query a researcher waits for in a browser
-# a SPARQL query, even one with a long VALUES list, is kilobytes; a megabyte leaves
-# room for generated queries and keeps a client from making the server hold uploads
-MAX_BODY = 1024 * 1024
 _METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]  # the endpoint answers 405 itself
-
-
-def default_workers() -> int:
-    """Query workers when not told: one a core up to 4 (each holds the store open
-    and runs one query at a time)."""
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def _whole(low: int):
 
 def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``serve`` to a ``kg`` command line's subparsers."""
-    from kg.serve.app import DEFAULT_TIMEOUT, MAX_BODY, default_workers
+    from kg.serve.limits import DEFAULT_TIMEOUT, MAX_BODY, default_workers
 
     p = subparsers.add_parser("serve", help="serve the store read-only as a SPARQL 1.1 endpoint at /sparql",
                               description="Serve a kg store, read-only, as a SPARQL 1.1 Protocol endpoint at "
@@ -74,7 +74,8 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from kg.rdf.iris import check_base_iri
-    from kg.serve.app import ServeConfig, create_app, default_workers
+    from kg.serve.app import ServeConfig, create_app
+    from kg.serve.limits import default_workers
     from kg.store import open_store
 
     if str(args.store).lower().startswith(("http://", "https://")):
