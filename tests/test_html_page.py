@@ -15,6 +15,7 @@ import ast
 import base64
 import hashlib
 import html
+import importlib.metadata
 import importlib.resources
 import json
 import os
@@ -154,7 +155,12 @@ def test_the_page_reads_its_files_through_importlib_resources(monkeypatch):
         read.append(package)
         return importlib.resources.files(package)
 
+    def recording_distribution(name):
+        read.append(name)
+        return importlib.metadata.distribution(name)
+
     monkeypatch.setattr(html_export, "files", recording_files)
+    monkeypatch.setattr(html_export, "distribution", recording_distribution)  # pyvis: read, not imported
     html_export.page_template.cache_clear()  # read once per process: make this the first time
     html_export.vis_bundle.cache_clear()
     try:

@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.metadata import PackageNotFoundError, distribution
 from math import isfinite, log
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -118,15 +118,11 @@ def vis_bundle() -> str:
     Its closing source-map comment is dropped: the map is not shipped, and
     a browser's developer tools would try to load it from beside the page.
     """
-    from importlib.util import find_spec
-
-    # found, not imported: pyvis's own __init__ imports IPython (a tenth of a second)
-    spec = find_spec(VIS_PACKAGE)
+    # read through the installed distribution, not by importing the package:
+    # pyvis's own __init__ imports IPython (a tenth of a second)
     try:
-        if spec is None or not spec.submodule_search_locations:
-            raise FileNotFoundError(VIS_PACKAGE)
-        text = (Path(next(iter(spec.submodule_search_locations))) / VIS_BUNDLE).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        text = distribution(VIS_PACKAGE).locate_file(f"{VIS_PACKAGE}/{VIS_BUNDLE}").read_text(encoding="utf-8")
+    except (PackageNotFoundError, FileNotFoundError) as exc:
         raise ExportError(f"the HTML export draws with vis-network from the pyvis package, and "
                           f"{VIS_PACKAGE}/{VIS_BUNDLE} was not found; install it with "
                           f"pip install 'pyvis>=0.3.2,<0.4'") from exc
