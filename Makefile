@@ -28,6 +28,8 @@ demo: $(STAMP)
 	$(BIN)/kg export --store $(DEMO_STORE) --format turtle --out $(DEMO_OUT)/graph.ttl
 	$(BIN)/kg export --store $(DEMO_STORE) --format graphml --out $(DEMO_OUT)/graph.graphml
 	$(BIN)/kg export --store $(DEMO_STORE) --format html --out $(DEMO_OUT)/graph.html
+	$(BIN)/kg export --store $(DEMO_STORE) --view comentions --format gexf --out $(DEMO_OUT)/comentions.gexf
+	$(BIN)/kg export --store $(DEMO_STORE) --format csv --out $(DEMO_OUT)/graph.csv
 	@echo "Exports written to $(DEMO_OUT)/"
 
 test: $(STAMP)
