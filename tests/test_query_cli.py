@@ -200,3 +200,21 @@ def test_queries_shows_one(capsys):
     out = capsys.readouterr().out
     assert "timeline.rq" in out and "@param entity: entity" in out and "SELECT" in out
     assert main(["queries", "nope"]) == 1
+
+
+def test_from_names_the_dataset_and_the_union_is_the_default_otherwise(capsys, store):
+    """pyoxigraph's union default graph would silently override FROM: kg leaves it
+    off when the query names its own dataset (and a FROM inside a string is no FROM)."""
+    from kg.store import open_store
+
+    with open_store(store, read_only=True) as s:
+        graphs = s.named_graphs()
+        one = graphs[0]
+        in_one = sum(1 for _ in s.quads(one))
+        everything = len(s)
+    with_from = f"SELECT (COUNT(*) AS ?n) FROM <{one.value}> WHERE {{ ?s ?p ?o }}"
+    code, out, _ = query(capsys, store, "-e", with_from, "--format", "csv")
+    assert code == 0 and out.splitlines()[1] == str(in_one)
+    from_in_a_string = 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != "FROM") }'
+    code, out, _ = query(capsys, store, "-e", from_in_a_string, "--format", "csv")
+    assert code == 0 and len(graphs) > 1 and in_one < int(out.splitlines()[1]) <= everything

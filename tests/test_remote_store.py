@@ -423,3 +423,16 @@ def test_bind_values_refuses_what_it_cannot_place(query, message):
 def test_bind_values_refuses_blank_nodes():
     with pytest.raises(QueryError, match="only IRIs and literals"):
         bind_values("SELECT ?s WHERE { ?s ?p ?o }", {ox.Variable("s"): ox.BlankNode()})
+
+
+def test_a_query_over_a_named_dataset_gives_the_same_rows_on_both_stores(built):
+    """The SPARQL protocol's default-graph-uri/named-graph-uri (what kg serve passes on)."""
+    remote, embedded = built
+    doc = IriMinter().document("politics/uk eu talks")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    for store in (remote, embedded):
+        only = int(next(iter(store.query(count, default_graph=[doc])))["n"].value)
+        assert only == sum(1 for _ in embedded.quads(doc))
+        assert [row["g"] for row in store.query(named, named_graphs=[doc])] == [doc]
+        assert int(next(iter(store.query(count, default_graph=[])))["n"].value) == 0

@@ -27,6 +27,7 @@ from kg.query.results import FORMATS, Result, Row, term_value, to_result, write,
 from kg.rdf.iris import base_of
 from kg.rdf.prefixes import VOCABULARY_PREFIXES as DEFAULT_PREFIXES
 from kg.rdf.prefixes import dataset_prefixes
+from kg.query.words import names_own_dataset
 from kg.store.base import Store
 
 __all__ = [
@@ -51,7 +52,10 @@ def execute(store: Store, sparql: str, params: Mapping[str, object] | None = Non
     subs = {ox.Variable(k): to_term(v) for k, v in (params or {}).items()}
     where = f"{origin}: " if origin else ""
     try:
-        return store.query(sparql, substitutions=subs, prefixes=DEFAULT_PREFIXES)
+        # kg's default graph is the union of all graphs, unless the query names its
+        # own dataset (pyoxigraph's union would silently override FROM / FROM NAMED)
+        return store.query(sparql, substitutions=subs, prefixes=DEFAULT_PREFIXES,
+                           union=not names_own_dataset(sparql))
     except SyntaxError as exc:
         raise QueryError(_read_only(sparql) or syntax_error_message(str(exc), sparql, origin)) from None
     except QueryError as exc:

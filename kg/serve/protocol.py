@@ -15,7 +15,6 @@ QueryOperation(query='ASK {}', default_graphs=('http://ex/g',), named_graphs=())
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl
@@ -23,6 +22,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.query.words import keywords
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 FORM = "application/x-www-form-urlencoded"
@@ -168,31 +168,6 @@ def _iris(fields: dict[str, list[str]], param: Param) -> tuple[str, ...]:
     return tuple(dict.fromkeys(iris))
 
 
-# SPARQL's lexical tokens, enough to tell a SERVICE keyword from the same letters
-# in a string, an IRI, a comment, a variable, a prefixed name or a language tag
-_LEXEME = re.compile(r'''
-    \#[^\n\r]*                                                     # comment
-  | """(?:[^"\\]|\\.|"(?!""))*"""  |  \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-  | "(?:[^"\\\n\r]|\\.)*"  |  '(?:[^'\\\n\r]|\\.)*'                # strings
-  | <[^<>"{}|^`\\\x00-\x20]*>                                      # IRI
-  | @[A-Za-z]+(?:-[A-Za-z0-9]+)*                                   # language tag
-  | [?$][\w\u00B7\u00C0-\uFFFF]+                                   # variable
-  | (?P<name>[A-Za-z_\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*)?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]*  # prefixed name
-  | (?P<word>[A-Za-z][\w]*)                                        # keyword
-  | .
-''', re.VERBOSE | re.DOTALL)
-
-
-def keywords(query: str) -> frozenset[str]:
-    """The keywords of a query, upper case: its words that are not in a string,
-    an IRI, a comment, a variable, a prefixed name or a language tag.
-
-    >>> sorted(keywords('SELECT ?from { ?s ex:FROM "FROM"@from } # FROM'))
-    ['SELECT']
-    """
-    return frozenset(m["word"].upper() for m in _LEXEME.finditer(query) if m["word"] is not None)
-
-
 def uses_service(query: str) -> bool:
     """Whether ``query`` has a SERVICE clause, which would have the server fetch
     from any URL it names (Oxigraph runs federated queries over HTTP): a public
@@ -202,9 +177,3 @@ def uses_service(query: str) -> bool:
     True
     """
     return "SERVICE" in keywords(query)
-
-
-def names_own_dataset(query: str) -> bool:
-    """Whether ``query`` names its dataset with FROM or FROM NAMED (which
-    pyoxigraph's union default graph would otherwise override)."""
-    return "FROM" in keywords(query)

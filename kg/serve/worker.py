@@ -38,7 +38,8 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.query import DEFAULT_PREFIXES, syntax_error_message
 from kg.serve.negotiate import AnswerKind, MediaRange, Offer, choose, not_acceptable, offers_for
-from kg.serve.protocol import READ_ONLY, QueryOperation, keywords, names_own_dataset
+from kg.query.words import keywords, names_own_dataset
+from kg.serve.protocol import READ_ONLY, QueryOperation
 from kg.store.oxigraph import GraphStore
 
 READY, DATA, END = b"R", b"D", b"E"

@@ -239,17 +239,26 @@ class RemoteStore:
 
     # -- reading -------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
-              prefixes: Mapping[str, str] | None = None, union: bool = True):
+              prefixes: Mapping[str, str] | None = None, union: bool = True,
+              default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
+              base_iri: str | None = None):
         """Run SPARQL on the server; answers are pyoxigraph's own result types
-        (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``)."""
+        (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``). A dataset given
+        (``default_graph``, ``named_graphs``) goes as the protocol's
+        ``default-graph-uri``/``named-graph-uri``."""
         text = bind_values(sparql, substitutions) if substitutions else sparql
         if prefixes:
             text = _prologue(prefixes) + text
-        form = {"query": text}
-        if union and self.union_default_graph == OXIGRAPH_UNION:
-            form["union-default-graph"] = "true"
+        if base_iri is not None:
+            text = f"BASE <{ox.NamedNode(base_iri).value}>\n" + text  # a checked IRI: no '>' in it
+        form: list[tuple[str, str]] = [("query", text)]
+        if default_graph is not None or named_graphs is not None:
+            form += [("default-graph-uri", g.value) for g in default_graph or []]
+            form += [("named-graph-uri", g.value) for g in named_graphs or []]
+        elif union and self.union_default_graph == OXIGRAPH_UNION:
+            form.append(("union-default-graph", "true"))
         elif union and self.union_default_graph != NATIVE_UNION:
-            form["default-graph-uri"] = self.union_default_graph
+            form.append(("default-graph-uri", self.union_default_graph))
         response = self._request("POST", self.query_endpoint, what="querying", data=form,
                                  headers={"Accept": _ACCEPT_QUERY}, on_query_error=_BadQuery(sparql, prefixes))
         return _answer(response)
