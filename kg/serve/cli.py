@@ -6,35 +6,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
+from kg.args import at_least, seconds
 from kg.errors import KGError, StoreError
 
 DEFAULT_STORE = "kg-store"  # as kg.cli's --store (which this layer cannot import)
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0, like 30 or 2.5")
-    return value
-
-
-def _whole(low: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value} is too small: give {low} or more")
-        return value
-    parse.__name__ = f"integer >= {low}"
-    return parse
 
 
 def add_serve_parser(subparsers) -> argparse.ArgumentParser:
@@ -50,21 +27,21 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"store directory, opened read-only (default: ./{DEFAULT_STORE})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
                                                       "only; 0.0.0.0 for every network)")
-    p.add_argument("--port", type=_whole(0), default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--port", type=at_least(0), default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--base-iri", default=None, metavar="IRI",
                    help="the IRI clients reach the server at, when behind a proxy (https://example.org/kg/): "
                         "the endpoint is IRI + 'sparql' in the service description (default: as requested)")
     limits = p.add_mutually_exclusive_group()
-    limits.add_argument("--timeout", type=_positive_seconds, default=DEFAULT_TIMEOUT, metavar="S",
+    limits.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"stop a query after S seconds and answer 503 (default: {DEFAULT_TIMEOUT:g})")
     limits.add_argument("--no-timeout", dest="timeout", action="store_const", const=None,
                         help="let every query run to its end")
-    p.add_argument("--max-rows", type=_whole(1), default=None, metavar="N",
+    p.add_argument("--max-rows", type=at_least(1), default=None, metavar="N",
                    help="cut answers after N rows (or triples), saying so in the X-KG-Partial header "
                         "(default: no limit)")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="let pages from ORIGIN (https://example.org, or *) query from a browser; repeatable")
-    p.add_argument("--workers", type=_whole(1), default=None, metavar="N",
+    p.add_argument("--workers", type=at_least(1), default=None, metavar="N",
                    help=f"queries run at once, each in its own process (default: {default_workers()})")
     return p
 
