@@ -66,6 +66,7 @@ def test_events_link_entities_to_cameo_coded_events(store):
     assert len(coded) >= len(events) / 2 and all(len(d["cameo"]) >= 2 and d["cameo"].isdigit() for d in coded)
     talks = [d for d in events.values() if d["label"].startswith("talks")]
     assert talks and talks[0]["cameo"] == "04" and talks[0]["cameo_label"] == "Consult"
+    assert all(G.degree(n) for n in G)  # the bipartite view holds only events entities take part in
     for u, v, k, d in G.edges(keys=True, data=True):
         assert G.nodes[v]["type"] == "Event" and G.nodes[u]["type"] != "Event"
         assert k == d["role"] in ("participant", "about", "location")

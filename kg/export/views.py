@@ -11,7 +11,7 @@ streamed into networkx (no answer is held whole):
   and the ``sentence``, ``document`` and ``url`` of the best statement.
 - ``comentions``: entities named in the same sentence; one undirected edge a
   pair, ``weight`` = the sentences they share, with a sample sentence.
-- ``events``: entity-event bipartite. Event nodes carry their CAMEO ``cameo``
+- ``events``: entity-event bipartite (events some entity takes part in). Event nodes carry their CAMEO ``cameo``
   code and ``cameo_label``, ``date`` and sentence; edges are the entity's
   ``role`` (participant, about, location).
 - ``documents``: document-entity bipartite; document nodes carry the title,
@@ -316,7 +316,7 @@ class _Reader:
                         if event.value in events and entity.value in nodes})
         for iri in sorted({e for e, _, _ in roles}):
             G.add_node(iri, **nodes[iri])
-        for iri in sorted(events):
+        for iri in sorted({e for _, e, _ in roles}):  # an event no entity takes part in is not in this view
             G.add_node(iri, **events[iri])
         for entity, event, role in roles:
             attrs = {"label": role, "role": role, "weight": 1, **self.cite_event(events[event])}
