@@ -43,6 +43,12 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                    help="let pages from ORIGIN (https://example.org, or *) query from a browser; repeatable")
     p.add_argument("--workers", type=at_least(1), default=None, metavar="N",
                    help=f"queries run at once, each in its own process (default: {default_workers()})")
+    about = p.add_argument_group("the dataset's description (/.well-known/void, VoID and DCAT)")
+    about.add_argument("--title", default="kg knowledge graph", help="its title (default: kg knowledge graph)")
+    about.add_argument("--description", default=None, help="what it holds (default: written from its counts)")
+    about.add_argument("--licence", default=None, metavar="IRI",
+                       help="the licence's IRI, e.g. https://creativecommons.org/licenses/by/4.0/ (default: none said)")
+    about.add_argument("--publisher", default=None, metavar="IRI|NAME", help="who publishes it (default: none said)")
     return p
 
 
@@ -60,11 +66,13 @@ def cmd_serve(args) -> int:
     base = check_base_iri(args.base_iri) if args.base_iri else None  # ends in "/"
     open_store(args.store, read_only=True).close()  # a missing or damaged store stops here, said as kg says it
     config = ServeConfig(args.store, base_iri=base, timeout=args.timeout, max_rows=args.max_rows,
-                         cors=tuple(args.cors), workers=args.workers or default_workers())
+                         cors=tuple(args.cors), workers=args.workers or default_workers(), title=args.title,
+                         description=args.description, licence=args.licence, publisher=args.publisher)
     limits = ", ".join([f"timeout {args.timeout:g} s" if args.timeout else "no timeout",
                         f"at most {args.max_rows:,} rows" if args.max_rows else "no row limit",
                         f"{config.workers} query worker{'s' if config.workers > 1 else ''}"])
-    print(f"kg serve: {args.store}, read-only, {limits}; SPARQL endpoint at http://{args.host}:{args.port}/sparql",
+    print(f"kg serve: {args.store}, read-only, {limits}; SPARQL endpoint at http://{args.host}:{args.port}/sparql, "
+          f"its description at /.well-known/void",
           file=sys.stderr)
     # on Ctrl-C, queries still running after a few seconds are stopped (their workers killed)
     uvicorn.run(create_app(config), host=args.host, port=args.port, server_header=False, timeout_graceful_shutdown=5)

@@ -20,8 +20,12 @@ SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", [
     "Service", "endpoint", "supportedLanguage", "SPARQL11Query", "feature", "UnionDefaultGraph",
     "defaultEntailmentRegime", "resultFormat", "defaultDataset", "Dataset", "defaultGraph", "namedGraph",
     "NamedGraph", "name", "graph", "Graph"], source="kg/serve/description.py")
-VOID = ClosedNamespace("http://rdfs.org/ns/void#", ["Dataset", "sparqlEndpoint", "triples"],
-                       source="kg/serve/description.py")
+VOID = ClosedNamespace("http://rdfs.org/ns/void#", [
+    "Dataset", "sparqlEndpoint", "triples",
+    # the dataset's own description (kg/serve/void.py)
+    "Linkset", "entities", "documents", "classes", "properties", "classPartition", "propertyPartition", "class",
+    "property", "vocabulary", "uriSpace", "subset", "subjectsTarget", "objectsTarget", "linkPredicate"],
+    source="kg/serve/description.py")
 SIMPLE_ENTAILMENT = ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
 FORMATS = "http://www.w3.org/ns/formats/"
 PREFIXES = {"sd": SD.prefix, "void": VOID.prefix, "formats": FORMATS,
