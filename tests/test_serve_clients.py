@@ -203,3 +203,18 @@ def test_clients_read_an_answer_cut_at_max_rows(capped_endpoint, fmt):
         assert len(converted.getElementsByTagName("result")) == 2
     rows = list(rdflib.Graph(store=SPARQLStore(query_endpoint=capped_endpoint, returnFormat=fmt)).query(SELECT_NAMES))
     assert len(rows) == 2
+
+
+def test_a_port_in_use_is_refused_in_one_line(store_path, capsys):
+    import socket
+
+    from kg.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--store", str(store_path), "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "give another with --port" in err
+    assert "Traceback" not in err

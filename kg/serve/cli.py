@@ -74,9 +74,25 @@ def cmd_serve(args) -> int:
     print(f"kg serve: {args.store}, read-only, {limits}; SPARQL endpoint at http://{args.host}:{args.port}/sparql, "
           f"its description at /.well-known/void",
           file=sys.stderr)
+    _check_port(args.host, args.port)
     # on Ctrl-C, queries still running after a few seconds are stopped (their workers killed)
     uvicorn.run(create_app(config), host=args.host, port=args.port, server_header=False, timeout_graceful_shutdown=5)
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, in kg's words, an address another program listens on (uvicorn would
+    log its own error and exit with 3), before the workers start."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError as exc:
+        raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; another program may be using "
+                      f"that port: give another with --port, or stop it") from None
 
 
 def main(argv: list[str] | None = None) -> int:
