@@ -41,6 +41,7 @@ from kg.errors import InputError
 from kg.export.documents import resolve_graph
 from kg.export.network import display_text, local_name
 from kg.query import execute
+from kg.query.results import answer_rows
 from kg.store.base import Store
 
 if TYPE_CHECKING:
@@ -132,10 +133,8 @@ SELECT ?g ?event ?role ?entity WHERE {
 
 def _rows(store: Store, sparql: str, scope: ox.NamedNode | None) -> Iterator[tuple]:
     """The rows of a query, as tuples of terms (None where unbound), one at a time."""
-    answer = execute(store, sparql, {"g": scope} if scope is not None else None)
-    width = len(answer.variables)
-    for solution in answer:
-        yield tuple(solution[i] for i in range(width))
+    _variables, rows, _boolean = answer_rows(execute(store, sparql, {"g": scope} if scope is not None else None))
+    return rows
 
 
 def build_view(store: Store, view: str = "entities", *, graph: str | ox.NamedNode | None = None) -> nx.MultiDiGraph:
@@ -147,6 +146,7 @@ def build_view(store: Store, view: str = "entities", *, graph: str | ox.NamedNod
     G = {"entities": reader.entities, "comentions": reader.comentions, "events": reader.events,
          "documents": reader.documents}[view]()
     G.graph["view"] = view
+    G.graph["documents"] = len(reader.docs)
     if scope is not None:
         G.graph["document"] = scope.value
     return G
@@ -258,7 +258,6 @@ class _Reader:
             G.add_node(iri, **attrs)
         for (s, o, p), evidence in sorted(edges.items()):
             G.add_edge(s, o, key=p, predicate=p, **evidence.attributes(p, self))
-        G.graph["documents"] = len(self.docs)
         return G
 
     def comentions(self) -> nx.MultiGraph:
@@ -288,7 +287,6 @@ class _Reader:
                 attrs["sentence"] = texts[sample]
             attrs.update(self.cite(sample[0]))
             G.add_edge(a, b, key="comention", **attrs)
-        G.graph["documents"] = len(self.docs)
         return G
 
     def events(self) -> nx.MultiDiGraph:
@@ -321,7 +319,6 @@ class _Reader:
         for entity, event, role in roles:
             attrs = {"label": role, "role": role, "weight": 1, **self.cite_event(events[event])}
             G.add_edge(entity, event, key=role, **attrs)
-        G.graph["documents"] = len(self.docs)
         return G
 
     @staticmethod
@@ -347,7 +344,6 @@ class _Reader:
         for (g, entity), n in sorted(counts.items()):
             if g in self.docs:
                 G.add_edge(g, entity, key="mentions", label="mentions", weight=n, **self.span([g]))
-        G.graph["documents"] = len(self.docs)
         return G
 
 
@@ -441,12 +437,10 @@ def filter_view(G: nx.MultiDiGraph, *, types: Iterable[str] | None = None, min_w
 def _iso(value: str | None, name: str) -> str | None:
     if value is None:
         return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value.strip()[:10]).isoformat()
-    except ValueError:
-        raise InputError(f"--{name} {value!r} is not a date: give it as YYYY-MM-DD") from None
+    day = _day_of(value)
+    if day is None:
+        raise InputError(f"--{name} {value!r} is not a date: give it as YYYY-MM-DD")
+    return day
 
 
 def _find(H: nx.MultiDiGraph, G: nx.MultiDiGraph, name: str) -> str:
@@ -467,15 +461,18 @@ def _find(H: nx.MultiDiGraph, G: nx.MultiDiGraph, name: str) -> str:
 # -- text -------------------------------------------------------------------------
 
 def _day(term) -> str | None:
-    if term is None:
-        return None
-    text = term.value.strip()
+    # a date kg could not read is kept in the store as text, not drawn on a timeline
+    return _day_of(term.value) if term is not None else None
+
+
+def _day_of(text: str) -> str | None:
+    """The day (``YYYY-MM-DD``) a date or date-time starts with, or None."""
     from datetime import date
 
     try:
-        return date.fromisoformat(text[:10]).isoformat()
+        return date.fromisoformat(text.strip()[:10]).isoformat()
     except ValueError:
-        return None  # a date kg could not read is kept in the store as text, not drawn on a timeline
+        return None
 
 
 def _preferred(labels: set[ox.Literal]) -> str:
