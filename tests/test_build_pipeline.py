@@ -140,6 +140,9 @@ class _FailingStore:
     def flush(self):
         pass
 
+    def checkpoint(self, *, force=False):
+        pass
+
     # the entity graph: nothing to describe in these documents
     def entity_graphs(self):
         return []

@@ -85,6 +85,9 @@ class Store(Protocol):
     # -- lifetime
     def flush(self) -> None: ...
 
+    def checkpoint(self, *, force: bool = False) -> None:
+        """Let readers see what is committed so far (kg.store.snapshots)."""
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Store: ...

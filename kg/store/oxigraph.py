@@ -8,6 +8,7 @@ marker (left by a crash mid-write) are removed.
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -18,6 +19,8 @@ from kg.rdf.namespace import RDF
 from kg.rdf.terms import KG
 from kg.store.entities import repair_if_needed
 from kg.store.seal import SEAL_FILE, changed_files, seal
+from kg.store.snapshots import (FOLDER as SNAPSHOT_FOLDER, LOCK_FILE, SNAPSHOT_INTERVAL, Source, WriterLock, prune,
+                                read_source, snapshots_enabled, take_snapshot)
 from kg.store.values import bind_values
 from kg.store.markers import (CLEAR_STALE_MARKS, COMPLETE_DOCUMENTS, MARKER_PREFIXES, partial_documents,
                               split_markers)
@@ -29,27 +32,68 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, verify: bool = True) -> None:
         self.path = Path(path) if path is not None else None
+        self.source: Source | None = None  # what a read-only store opened: the store, or a snapshot of it
+        self._lock: WriterLock | None = None
+        self._snapshot_at = 0.0
         if self.path is not None:
             _check_store_folder(self.path)
-            changed = changed_files(self.path) if verify else []
-            if changed:  # see kg.store.seal: RocksDB would not say, and queries would answer wrongly
-                more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
-                raise StoreError(damaged(self.path, f"{changed[0]}{more}, since kg last wrote it"))
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
                 if not self.path.exists():
                     raise StoreError(f"no store at {self.path}; build one first with `kg build INPUT --store {self.path}`")
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = self._open_read_only(verify)
             else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
+                self._check_seal(verify)
+                self._lock = WriterLock(self.path)
+                self._lock.acquire()  # readers now read snapshots (kg.store.snapshots)
+                try:
+                    self._store = ox.Store(str(self.path))
+                except BaseException:
+                    self._lock.release()
+                    raise
         except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged file as a RuntimeError
             raise StoreError(_open_failed(self.path, exc)) from None
         self.read_only = read_only
         if not read_only:
             repair_if_needed(self, str(self.path or "the in-memory store"))
+            self.checkpoint(force=True)  # what the readers see until the first batch is committed
+
+    def _check_seal(self, verify: bool) -> None:
+        changed = changed_files(self.path) if verify and self.path is not None else []
+        if changed:  # see kg.store.seal: RocksDB would not say, and queries would answer wrongly
+            more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+            raise StoreError(damaged(self.path, f"{changed[0]}{more}, since kg last wrote it"))
+
+    def _open_read_only(self, verify: bool):
+        """The store, or while a build writes it its newest snapshot; a snapshot the
+        build removed between choosing and opening it is chosen again."""
+        assert self.path is not None
+        for attempt in range(3):
+            self.source = read_source(self.path)
+            if not self.source.snapshot:
+                self._check_seal(verify)
+                return ox.Store.read_only(str(self.path))
+            try:
+                return ox.Store.read_only(str(self.source.path))
+            except (OSError, RuntimeError):
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def checkpoint(self, *, force: bool = False) -> None:
+        """Let readers see what is committed: a snapshot (kg.store.snapshots), at
+        most one every SNAPSHOT_INTERVAL seconds unless ``force``. A read-only or
+        in-memory store has none to take."""
+        if self.read_only is not False or self.path is None or not snapshots_enabled():
+            return
+        now = time.monotonic()
+        if not force and now - self._snapshot_at < SNAPSHOT_INTERVAL:
+            return
+        self._store.flush()
+        take_snapshot(self._store, self.path)
+        self._snapshot_at = time.monotonic()
 
     # -- documents -----------------------------------------------------------------
     def document_hashes(self) -> dict[str, str]:
@@ -207,6 +251,10 @@ class GraphStore:
         self._store = _Closed(self.path)  # releases the RocksDB lock once collected
         if not self.read_only and self.path is not None:
             seal(self.path)
+            prune(self.path, keep_current_only=True)
+        if self._lock is not None:
+            self._lock.release()  # readers read the store itself again
+            self._lock = None
 
     def __enter__(self) -> GraphStore:
         return self
@@ -240,7 +288,7 @@ def _check_store_folder(path: Path) -> None:
     if not path.is_dir():
         return
     try:
-        names = [p.name for p in path.iterdir()]
+        names = [p.name for p in path.iterdir() if p.name not in (SNAPSHOT_FOLDER, LOCK_FILE)]
     except OSError as exc:
         raise StoreError(f"cannot read the store folder {path}: {exc.strerror}") from exc
     if names == [SEAL_FILE]:  # the seal of a store someone emptied: a new store starts there

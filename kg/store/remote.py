@@ -319,6 +319,9 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the server commits each request."""
 
+    def checkpoint(self, *, force: bool = False) -> None:
+        """Nothing to do: the server's readers see each committed request."""
+
     def close(self) -> None:
         self._session.close()
 

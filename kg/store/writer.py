@@ -56,6 +56,7 @@ class StoreWriter:
                 self.written += self.store.write_documents(graphs, bulk=self.bulk)
                 self.store.flush()
                 self.entities.refresh(drop_empty=False)  # writing documents never empties a dataset
+                self.store.checkpoint()  # readers see the batch (kg.store.snapshots)
             except BaseException as exc:  # handed to the submitting thread
                 self._error = exc
 
@@ -67,6 +68,7 @@ class StoreWriter:
             self.entities.refresh()
             if wrote:
                 self.store.flush()
+            self.store.checkpoint(force=True)  # the last batch, seen before the build ends
         except BaseException as exc:
             self._error = exc
 
