@@ -124,9 +124,10 @@ def make_parser() -> argparse.ArgumentParser:
     _add_store(p)
     p.add_argument("--no-shapes", action="store_true", help="leave out the SHACL validation (the slowest check)")
 
-    from kg.serve.cli import add_serve_parser
+    from kg.serve.cli import add_publish_parser, add_serve_parser
 
     add_serve_parser(sub)
+    add_publish_parser(sub)
 
     p = sub.add_parser("eval", help="evaluate against a benchmark")
     ev = p.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
@@ -374,6 +375,12 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def _publish(args) -> int:
+    from kg.serve.cli import cmd_publish
+
+    return cmd_publish(args)
+
+
 def _serve(args) -> int:
     from kg.serve.cli import cmd_serve
 
@@ -382,7 +389,8 @@ def _serve(args) -> int:
 
 COMMANDS = {"build": cmd_build, "query": cmd_query, "queries": cmd_queries, "stats": cmd_stats,
             "extract": cmd_extract, "export": cmd_export, "validate": cmd_validate, "check": cmd_check, "eval": cmd_eval,
-            "remove": cmd_remove, "dump": cmd_dump, "load": cmd_load, "repair": cmd_repair, "serve": _serve}
+            "remove": cmd_remove, "dump": cmd_dump, "load": cmd_load, "repair": cmd_repair, "serve": _serve,
+            "publish": _publish}
 
 
 

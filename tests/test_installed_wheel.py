@@ -70,6 +70,8 @@ def test_the_wheel_carries_the_ontology_the_queries_and_the_page(installed):
     shipped_queries = {n for n in names if n.startswith("kg/queries/") and n.endswith(".rq")}
     assert len(shipped_queries) == len(list((ROOT / "queries").glob("*.rq")))
     assert any(n.startswith("kg/export/page/") and n.endswith(".js") for n in names)
+    for page in ("entity.html", "document.html", "landing.html", "site.css", "site.js"):
+        assert f"kg/serve/site/{page}" in names
     shipped_modules = {n for n in names if n.startswith("kg/") and n.endswith(".py")}
     in_checkout = {f"kg/{p.relative_to(ROOT / 'kg').as_posix()}" for p in (ROOT / "kg").rglob("*.py")}
     in_checkout |= {f"kg/{folder}/__init__.py" for folder in ("ontology", "queries")}
@@ -99,6 +101,11 @@ def test_build_query_validate_and_export_from_the_installed_wheel(installed):
     _run([kg, "export", "--store", "store", "--format", "jsonld", "--out", "graph.jsonld"], cwd=work)
     document = json.loads((work / "graph.jsonld").read_text(encoding="utf-8"))
     assert "@context" in document and document["@graph"]
+
+    # the pages' templates and files come from the wheel too
+    assert "pages" in _run([kg, "publish", "--store", "store", "--out", "site"], cwd=work).stdout
+    page = (work / "site/page/entity/place/united_kingdom.html").read_text(encoding="utf-8")
+    assert "<h1>United Kingdom</h1>" in page and (work / "site/static/site.js").is_file()
 
 
 def test_a_users_own_queries_folder_is_listed_beside_the_shipped_queries(installed):

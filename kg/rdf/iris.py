@@ -168,3 +168,16 @@ def base_of(document_iri: str) -> str | None:
     if cut < 0 or not rest or "/" in rest or "#" in rest:
         return None
     return document_iri[: cut + 1]
+
+
+def document_of(iri: str) -> str | None:
+    """The document IRI ``iri`` is (``{base}doc/{id}``) or is a node of
+    (``{base}doc/{id}#statement-...``), else None (an entity, a relation type).
+
+    >>> document_of("https://example.org/kg/doc/a%2Fb#mention-3-5")
+    'https://example.org/kg/doc/a%2Fb'
+    >>> document_of("https://example.org/kg/entity/place/albania") is None
+    True
+    """
+    doc = iri.split("#", 1)[0]
+    return doc if base_of(doc) is not None else None

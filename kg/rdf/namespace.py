@@ -52,7 +52,7 @@ OWL = ClosedNamespace("http://www.w3.org/2002/07/owl#",
                       ["sameAs", "ObjectProperty", "DatatypeProperty", "Class", "Ontology"])
 XSD = ClosedNamespace("http://www.w3.org/2001/XMLSchema#",
                       ["string", "integer", "nonNegativeInteger", "double", "boolean", "date",
-                       "dateTime", "gYear", "gYearMonth", "decimal", "anyURI"])
+                       "dateTime", "gYear", "gYearMonth", "decimal", "anyURI", "hexBinary"])
 SCHEMA = ClosedNamespace("https://schema.org/", [
     "Thing", "Person", "Organization", "GovernmentOrganization", "Country", "City", "Place",
     "Event", "Product", "CreativeWork", "Legislation", "Language", "NewsArticle",

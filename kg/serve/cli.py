@@ -1,7 +1,9 @@
-"""``kg serve``: a store as a read-only SPARQL 1.1 endpoint.
+"""``kg serve``: a store as a read-only SPARQL 1.1 endpoint and linked data;
+``kg publish``: the same pages and data as a static site.
 
-``kg.cli`` adds the command with :func:`add_serve_parser` and runs it with
-:func:`cmd_serve`; ``python -m kg.serve.cli`` runs it alone.
+``kg.cli`` adds the commands with :func:`add_serve_parser` and
+:func:`add_publish_parser` and runs them with :func:`cmd_serve` and
+:func:`cmd_publish`; ``python -m kg.serve.cli`` runs ``kg serve`` alone.
 """
 from __future__ import annotations
 
@@ -18,11 +20,15 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``serve`` to a ``kg`` command line's subparsers."""
     from kg.serve.limits import DEFAULT_TIMEOUT, MAX_BODY, default_workers
 
-    p = subparsers.add_parser("serve", help="serve the store read-only as a SPARQL 1.1 endpoint at /sparql",
-                              description="Serve a kg store, read-only, as a SPARQL 1.1 Protocol endpoint at "
-                                          "/sparql: GET ?query=, POST a form or the query; a GET without a "
-                                          "query gives the service description. Updates are refused (403); "
-                                          f"request bodies over {MAX_BODY:,} bytes too (413).")
+    p = subparsers.add_parser("serve", help="serve the store read-only: SPARQL at /sparql, pages, linked data",
+                              description="Serve a kg store, read-only: a SPARQL 1.1 Protocol endpoint at "
+                                          "/sparql (GET ?query=, POST a form or the query; a GET without a "
+                                          "query gives the service description; updates are refused with 403, "
+                                          f"request bodies over {MAX_BODY:,} bytes with 413), every IRI of the "
+                                          "dataset dereferenceable (303 to a page or data), entity and document "
+                                          "pages, search, named queries and dumps, and the dataset's VoID at "
+                                          "/.well-known/void. A store a build is writing is read through its "
+                                          "snapshots: new documents show within seconds of each commit.")
     p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
                    help=f"store directory, opened read-only (default: ./{DEFAULT_STORE})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
@@ -50,6 +56,54 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                        help="the licence's IRI, e.g. https://creativecommons.org/licenses/by/4.0/ (default: none said)")
     about.add_argument("--publisher", default=None, metavar="IRI|NAME", help="who publishes it (default: none said)")
     return p
+
+
+def add_publish_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``publish`` to a ``kg`` command line's subparsers."""
+    p = subparsers.add_parser("publish", help="write the store's pages and data as a static site",
+                              description="Write every entity's, relation type's and document's page and data "
+                                          "(Turtle, JSON-LD, N-Triples, RDF/XML), search by name, the dumps and "
+                                          "the VoID/DCAT description as a static site any host can serve, with "
+                                          "the redirect rules that make the dataset's IRIs dereference "
+                                          "(_redirects, .htaccess; README gives nginx's).")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR", help=f"store directory (default: ./{DEFAULT_STORE})")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder to write the site to: a new or empty one, or a site kg published before (replaced "
+                        "whole, only once the new one is written)")
+    p.add_argument("--site-iri", default=None, metavar="IRI",
+                   help="where the site will be hosted, for the VoID document's links (default: the dataset's base IRI)")
+    p.add_argument("--title", default="kg knowledge graph", help="the site's title (default: kg knowledge graph)")
+    p.add_argument("--description", default=None, help="a line on what it holds")
+    p.add_argument("--licence", default=None, metavar="IRI", help="the licence's IRI, for the VoID description")
+    p.add_argument("--publisher", default=None, metavar="IRI|NAME", help="who publishes it")
+    return p
+
+
+def cmd_publish(args) -> int:
+    """Write the static site and say what was written."""
+    import time
+
+    from tqdm import tqdm
+
+    from kg.rdf.iris import check_base_iri
+    from kg.serve.pages import SiteInfo
+    from kg.serve.publish import publish
+    from kg.serve.void import DatasetMetadata
+    from kg.store import open_store
+
+    site_iri = check_base_iri(args.site_iri) if args.site_iri else None
+    metadata = DatasetMetadata(args.title, args.description, args.licence, args.publisher)
+    started = time.monotonic()
+    with open_store(args.store, read_only=True) as store:
+        published = publish(store, args.out, site=SiteInfo(args.title, args.description or ""), metadata=metadata,
+                            site_iri=site_iri,
+                            progress=lambda items: tqdm(items, desc="kg publish", unit=" resources",
+                                                        file=sys.stderr, disable=None))
+    skipped = (f"; {len(published.skipped)} resource(s) skipped (names too long for a file; listed in "
+               f"kg-site.json)" if published.skipped else "")
+    print(f"wrote {published.out}: {published.pages:,} pages, {published.data_documents:,} data documents, "
+          f"{published.files:,} files, {published.bytes / 1e6:,.1f} MB in {time.monotonic() - started:.1f} s{skipped}")
+    return 0
 
 
 def cmd_serve(args) -> int:

@@ -24,7 +24,7 @@ VOID = ClosedNamespace("http://rdfs.org/ns/void#", [
     "Dataset", "sparqlEndpoint", "triples",
     # the dataset's own description (kg/serve/void.py)
     "Linkset", "entities", "documents", "classes", "properties", "classPartition", "propertyPartition", "class",
-    "property", "vocabulary", "uriSpace", "subset", "subjectsTarget", "objectsTarget", "linkPredicate"],
+    "property", "vocabulary", "uriSpace", "dataDump", "subset", "subjectsTarget", "objectsTarget", "linkPredicate"],
     source="kg/serve/description.py")
 SIMPLE_ENTAILMENT = ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
 FORMATS = "http://www.w3.org/ns/formats/"

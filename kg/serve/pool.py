@@ -33,6 +33,7 @@ import anyio.to_thread
 
 from kg.errors import KGError, StoreError
 from kg.serve import worker
+from kg.serve.answers import PageJob
 from kg.serve.worker import DATA, END, READY, Outcome, QueryJob
 
 log = logging.getLogger("kg.serve")
@@ -67,6 +68,7 @@ class Answer:
 class _Worker:
     process: BaseProcess
     conn: Connection
+    generation: int = 0
 
 
 class _Expired(Exception):
@@ -96,6 +98,7 @@ class WorkerPool:
     _workers: set[_Worker] = field(default_factory=set, repr=False)
     _tasks: set[asyncio.Task] = field(default_factory=set, repr=False)
     _closed: bool = False
+    _generation: int = 0
 
     async def start(self) -> None:
         """Start every worker; raises :class:`StoreError` if one cannot open the store."""
@@ -114,16 +117,22 @@ class WorkerPool:
         """The process ids of the workers alive now."""
         return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
 
-    async def run(self, job: QueryJob, *, timeout: float | None) -> Answer:
+    async def run(self, job: QueryJob | PageJob, *, timeout: float | None) -> Answer:
         """Answer ``job`` on a free worker within ``timeout`` seconds (waiting for a
         worker included). Raises :class:`QueryTimedOut`, :class:`PoolBusy` or
         :class:`WorkerDied`."""
         assert self._idle is not None, "WorkerPool.start() first"
         deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            w = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s; try again later") from None
+        while True:
+            try:
+                w = await asyncio.wait_for(self._idle.get(), None if deadline is None else
+                                           max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s; "
+                               "try again later") from None
+            if w.generation == self._generation:
+                break
+            self._dismiss(w)  # it reads what the store was before renew()
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)
         try:
             outcome = await anyio.to_thread.run_sync(self._exchange, w, job, deadline, spool)
@@ -143,11 +152,41 @@ class WorkerPool:
             self._retire(w)
             raise
         self._idle.put_nowait(w)
-        if outcome.status != 200:
+        if outcome.status != 200 and not spool.tell():  # an error said in the outcome's message alone
             spool.close()
             return Answer(outcome)
         spool.seek(0)
         return Answer(outcome, spool)
+
+    async def renew(self) -> None:
+        """Start a new set of workers (they open the store afresh: a build has
+        committed since) and let the old ones go as they come back from the jobs
+        they are answering; jobs started before keep their worker."""
+        self._generation += 1
+        generation = self._generation
+        for _ in range(self.size):
+            new = await anyio.to_thread.run_sync(self._spawn)
+            if self._closed or generation != self._generation:
+                _stop([new])
+                return
+            assert self._idle is not None
+            self._idle.put_nowait(new)
+        # the old idle workers go now, not when a job happens to take them
+        assert self._idle is not None
+        kept = []
+        while not self._idle.empty():
+            w = self._idle.get_nowait()
+            (kept.append(w) if w.generation == generation else self._dismiss(w))
+        for w in kept:
+            self._idle.put_nowait(w)
+
+    def _dismiss(self, w: _Worker) -> None:
+        """Let an idle worker exit (it does when its connection closes)."""
+        self._workers.discard(w)
+        w.conn.close()
+        task = asyncio.get_running_loop().create_task(anyio.to_thread.run_sync(_stop, [w]))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
         """Stop every worker: each exits when its connection closes, and is
@@ -167,7 +206,7 @@ class WorkerPool:
                                         name="kg serve query worker", daemon=True)
         process.start()
         child.close()
-        w = _Worker(process, parent)
+        w = _Worker(process, parent, self._generation)
         try:
             if not parent.poll(STARTUP_TIMEOUT):
                 raise StoreError(f"a query worker did not open the store at {self.store} "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +36,7 @@ from kg.rdf.namespace import (
 from kg.rdf.prefixes import WIKIDATA, dataset_prefixes
 from kg.rdf.terms import KG_NAMESPACE
 from kg.serve.description import VOID
+from kg.serve.pages import Dump
 from kg.serve.negotiate import (
     GRAPH_OFFERS,
     MalformedAccept,
@@ -44,10 +46,16 @@ from kg.serve.negotiate import (
 )
 from kg.serve.sparql import endpoint_iri, error_response
 from kg.store import open_store
+from kg.store.base import Store
 
 DCAT = ClosedNamespace("http://www.w3.org/ns/dcat#", [
     "Dataset", "Distribution", "DataService", "distribution", "accessURL", "accessService", "endpointURL",
-    "endpointDescription", "servesDataset"], source="kg/serve/void.py")
+    "endpointDescription", "servesDataset", "downloadURL", "mediaType", "byteSize", "compressFormat"],
+    source="kg/serve/void.py")
+# SPDX checksums, as DCAT 3 section 6.8.15 (dcat:Distribution, spdx:checksum) uses them
+SPDX = ClosedNamespace("http://spdx.org/rdf/terms#", ["Checksum", "checksum", "algorithm", "checksumValue",
+                                                      "checksumAlgorithm_sha256"], source="kg/serve/void.py")
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 DCT = ClosedNamespace(DCTERMS.prefix, ["title", "description", "license", "publisher", "modified", "conformsTo"],
                       source="kg/serve/void.py")
 FOAF = ClosedNamespace("http://xmlns.com/foaf/0.1/", ["Agent", "name", "homepage"], source="kg/serve/void.py")
@@ -114,33 +122,38 @@ def read_void_statistics(store_path: str | Path) -> VoidStatistics:
     """Count what a VoID description says of a store, opened read-only (raises
     :class:`kg.errors.StoreError` if it cannot be)."""
     with open_store(Path(store_path), read_only=True) as store:
-        modified = next(iter(store.query(_MODIFIED, prefixes=_QUERY_PREFIXES)))["t"]
-        return VoidStatistics(
-            triples=len(store),
-            entities=_count(store, _ENTITIES),
-            documents=_count(store, _DOCUMENTS),
-            modified=modified.value if isinstance(modified, ox.Literal) else None,
-            classes=_ranked(store.query(_CLASSES), "c"),
-            properties=_ranked(store.query(_PROPERTIES), "p"),
-            wikidata_links=_count(store, _WIKIDATA_LINKS),
-            bases=tuple(sorted({base for g in store.entity_graphs() if (base := base_of_entity_graph(g.value))})),
-        )
+        return read_void_statistics_of(store)
 
 
-def void_description(document: str, endpoint: str, stats: VoidStatistics,
-                     metadata: DatasetMetadata = DatasetMetadata()) -> list[ox.Triple]:
+def read_void_statistics_of(store: Store) -> VoidStatistics:
+    """Count what a VoID description says of an open store."""
+    modified = next(iter(store.query(_MODIFIED, prefixes=_QUERY_PREFIXES)))["t"]
+    return VoidStatistics(
+        triples=len(store),
+        entities=_count(store, _ENTITIES),
+        documents=_count(store, _DOCUMENTS),
+        modified=modified.value if isinstance(modified, ox.Literal) else None,
+        classes=_ranked(store.query(_CLASSES), "c"),
+        properties=_ranked(store.query(_PROPERTIES), "p"),
+        wikidata_links=_count(store, _WIKIDATA_LINKS),
+        bases=tuple(sorted({base for g in store.entity_graphs() if (base := base_of_entity_graph(g.value))})),
+    )
+
+
+def void_description(document: str, endpoint: str | None, stats: VoidStatistics,
+                     metadata: DatasetMetadata = DatasetMetadata(), *, dumps: Sequence[Dump] = (),
+                     dump_base: str = "") -> list[ox.Triple]:
     """The triples of the VoID document at ``document`` (an absolute IRI) describing
-    the dataset served at ``endpoint``."""
+    the dataset served at ``endpoint`` (None: a static copy, with no endpoint),
+    with its ``dumps`` (each at ``dump_base`` + its name) as DCAT distributions."""
     void, dcat, dct = VOID, DCAT, DCT
-    dataset, service = ox.NamedNode(f"{document}#dataset"), ox.NamedNode(endpoint)
-    distribution = ox.NamedNode(f"{document}#sparql-endpoint")
+    dataset = ox.NamedNode(f"{document}#dataset")
     triples = [
         ox.Triple(dataset, RDF.type, void.Dataset),
         ox.Triple(dataset, RDF.type, dcat.Dataset),
         ox.Triple(dataset, dct.title, ox.Literal(metadata.title, language="en")),
         ox.Triple(dataset, dct.description, ox.Literal(metadata.description or _describe(stats), language="en")),
         *_publishing(dataset, metadata),
-        ox.Triple(dataset, void.sparqlEndpoint, service),
         *(ox.Triple(dataset, void.uriSpace, ox.Literal(base)) for base in stats.bases),
         ox.Triple(dataset, void.triples, _integer(stats.triples)),
         ox.Triple(dataset, void.entities, _integer(stats.entities)),
@@ -148,17 +161,11 @@ def void_description(document: str, endpoint: str, stats: VoidStatistics,
         ox.Triple(dataset, void.classes, _integer(len(stats.classes))),
         ox.Triple(dataset, void.properties, _integer(len(stats.properties))),
         *(ox.Triple(dataset, void.vocabulary, ox.NamedNode(v)) for v in vocabularies(stats)),
-        # the SPARQL endpoint, as DCAT sees it: a distribution whose access service it is
-        ox.Triple(dataset, dcat.distribution, distribution),
-        ox.Triple(distribution, RDF.type, dcat.Distribution),
-        ox.Triple(distribution, dcat.accessURL, service),
-        ox.Triple(distribution, dcat.accessService, service),
-        ox.Triple(service, RDF.type, dcat.DataService),
-        ox.Triple(service, dcat.endpointURL, service),
-        ox.Triple(service, dcat.endpointDescription, service),  # a GET without a query: the service description
-        ox.Triple(service, dct.conformsTo, ox.NamedNode(SPARQL_PROTOCOL)),
-        ox.Triple(service, dcat.servesDataset, dataset),
     ]
+    if endpoint is not None:
+        triples += _endpoint(document, dataset, ox.NamedNode(endpoint))
+    for dump in dumps:
+        triples += _dump(dataset, dump, dump_base)
     if stats.modified is not None:
         triples.append(ox.Triple(dataset, dct.modified, ox.Literal(stats.modified, datatype=XSD.dateTime)))
     if metadata.licence is not None:
@@ -166,6 +173,46 @@ def void_description(document: str, endpoint: str, stats: VoidStatistics,
     triples += _partitions(document, dataset, stats)
     triples += _wikidata_linkset(document, dataset, stats)
     return _by_subject(triples)
+
+
+def _endpoint(document: str, dataset: ox.NamedNode, service: ox.NamedNode) -> list[ox.Triple]:
+    """The SPARQL endpoint, in VoID and as DCAT sees it: a distribution whose
+    access service it is."""
+    distribution = ox.NamedNode(f"{document}#sparql-endpoint")
+    return [
+        ox.Triple(dataset, VOID.sparqlEndpoint, service),
+        ox.Triple(dataset, DCAT.distribution, distribution),
+        ox.Triple(distribution, RDF.type, DCAT.Distribution),
+        ox.Triple(distribution, DCAT.accessURL, service),
+        ox.Triple(distribution, DCAT.accessService, service),
+        ox.Triple(service, RDF.type, DCAT.DataService),
+        ox.Triple(service, DCAT.endpointURL, service),
+        ox.Triple(service, DCAT.endpointDescription, service),  # a GET without a query: the service description
+        ox.Triple(service, DCT.conformsTo, ox.NamedNode(SPARQL_PROTOCOL)),
+        ox.Triple(service, DCAT.servesDataset, dataset),
+    ]
+
+
+def _dump(dataset: ox.NamedNode, dump: Dump, dump_base: str) -> list[ox.Triple]:
+    """A dump as a DCAT distribution (and a VoID data dump): where to download
+    it, its media type and compression, its size and SHA-256."""
+    url = ox.NamedNode(dump_base + dump.name)
+    distribution = ox.NamedNode(f"{url.value}#distribution")
+    checksum = ox.NamedNode(f"{url.value}#sha256")
+    return [
+        ox.Triple(dataset, VOID.dataDump, url),
+        ox.Triple(dataset, DCAT.distribution, distribution),
+        ox.Triple(distribution, RDF.type, DCAT.Distribution),
+        ox.Triple(distribution, DCAT.accessURL, url),
+        ox.Triple(distribution, DCAT.downloadURL, url),
+        ox.Triple(distribution, DCAT.mediaType, ox.NamedNode(IANA_MEDIA_TYPES + dump.media_type)),
+        ox.Triple(distribution, DCAT.compressFormat, ox.NamedNode(IANA_MEDIA_TYPES + "application/gzip")),
+        ox.Triple(distribution, DCAT.byteSize, ox.Literal(str(dump.size), datatype=XSD.nonNegativeInteger)),
+        ox.Triple(distribution, SPDX.checksum, checksum),
+        ox.Triple(checksum, RDF.type, SPDX.Checksum),
+        ox.Triple(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+        ox.Triple(checksum, SPDX.checksumValue, ox.Literal(dump.sha256, datatype=XSD.hexBinary)),
+    ]
 
 
 def vocabularies(stats: VoidStatistics) -> list[str]:
@@ -179,7 +226,8 @@ def prefixes(stats: VoidStatistics) -> dict[str, str]:
     """The Turtle prefixes of the description: the vocabularies', the dataset's own
     namespaces (``entity:``, ``rel:`` ...) and VoID's, DCAT's and FOAF's."""
     table = dataset_prefixes(stats.bases[0] if stats.bases else None, links=True)
-    return {**table, "void": VOID.prefix, "dcat": DCAT.prefix, "foaf": FOAF.prefix, "xsd": XSD.prefix}
+    return {**table, "void": VOID.prefix, "dcat": DCAT.prefix, "foaf": FOAF.prefix, "xsd": XSD.prefix,
+            "spdx": SPDX.prefix}
 
 
 async def void_endpoint(request: Request) -> Response:
@@ -194,7 +242,9 @@ async def void_endpoint(request: Request) -> Response:
     stats = await asyncio.shield(request.app.state.void_statistics)
     endpoint = endpoint_iri(request)
     document = endpoint.removesuffix("sparql") + PATH.lstrip("/")
-    triples = void_description(document, endpoint, stats, request.app.state.metadata)
+    dumps = request.app.state.dumps.ready()
+    triples = void_description(document, endpoint, stats, request.app.state.metadata, dumps=dumps,
+                               dump_base=endpoint.removesuffix("sparql") + "dumps/")
     body = ox.serialize(triples, format=offer.format,
                         prefixes=prefixes(stats) if offer.format == ox.RdfFormat.TURTLE else None)
     return Response(body, media_type=None, headers={"Content-Type": offer.content_type, "Vary": "Accept"})

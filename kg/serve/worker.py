@@ -31,12 +31,14 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.query import DEFAULT_PREFIXES, syntax_error_message
+from kg.serve import answers
+from kg.serve.answers import PageJob
 from kg.serve.negotiate import AnswerKind, MediaRange, Offer, choose, not_acceptable, offers_for
 from kg.query.words import keywords, names_own_dataset
 from kg.serve.protocol import READ_ONLY, QueryOperation
@@ -65,6 +67,9 @@ class Outcome:
     content_type: str = ""
     partial: bool = False
     message: str = ""
+    location: str = ""  # a page job's 303 target
+    content_location: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         return json.dumps(asdict(self)).encode()
@@ -85,6 +90,8 @@ def main(conn, store_path: str) -> None:
         conn.send_bytes(END + Outcome(500, message=str(exc)).to_bytes())
         return
     conn.send_bytes(READY)
+    # search's indexes, read while the worker waits for its first job (seconds on a large store)
+    threading.Thread(target=answers.warm, args=(store,), name="kg serve: warm", daemon=True).start()
     while True:
         try:
             job = conn.recv()
@@ -92,10 +99,10 @@ def main(conn, store_path: str) -> None:
             return
         out = _Chunks(conn)
         try:
-            outcome = answer(store, job, out)
+            outcome = answer_page(store, job, out) if isinstance(job, PageJob) else answer(store, job, out)
         except Exception as exc:  # noqa: BLE001 - a bug answers 500 and the worker goes on
             outcome = Outcome(500, message=f"internal error in the query worker: {exc!r}")
-        if outcome.status == 200:
+        if outcome.status == 200 or isinstance(job, PageJob):
             out.close()
         conn.send_bytes(END + outcome.to_bytes())
 
@@ -113,6 +120,15 @@ def _exit_with_parent() -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="kg serve: exit with the server", daemon=True).start()
+
+
+def answer_page(store: GraphStore, job: PageJob, out: _Chunks) -> Outcome:
+    """Answer a request for a page, a data document or a search (:mod:`kg.serve.answers`);
+    the body goes out whatever the status (a 404 is a page too)."""
+    result = answers.answer(store, job)
+    out.write(result.body)
+    return Outcome(result.status, result.content_type, result.headers.get("X-KG-Partial") == "true",
+                   location=result.location, content_location=result.content_location, headers=result.headers)
 
 
 def answer(store: GraphStore, job: QueryJob, out: _Chunks) -> Outcome:
