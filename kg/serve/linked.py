@@ -109,7 +109,7 @@ async def _answer(request: Request, job: PageJob) -> Response:
     if _not_modified(request, etag, state.source.modified):
         return Response(status_code=304, headers=caching)
     try:
-        answer = await state.pool.run(job, timeout=state.config.timeout)
+        answer = await state.pool.run(job, timeout=state.config.timeout, heavy=job.kind == "query")
     except (QueryTimedOut, PoolBusy) as exc:
         return error_response(503, str(exc))
     except WorkerDied as exc:

@@ -227,8 +227,8 @@ class Picture:
 
 
 def neighbourhood(view: EntityView, links: Links, *, width: int = 640, height: int = 360) -> Picture:
-    """The entity in the middle and the entities most often named beside it on a
-    ring around it, nearer and larger the more sentences they share (an SVG the
+    """The entity in the middle and the entities it is most often related to or
+    named with on a ring around it, nearer and larger the more often (an SVG the
     template draws: no script, so the static site has it too)."""
     cx, cy = width / 2, height / 2
     nodes = [Node(cx, cy, 18, _clip(view.label), view.label, links.page(view.iri), 0)]
@@ -240,7 +240,7 @@ def neighbourhood(view: EntityView, links: Links, *, width: int = 640, height: i
         x = cx + math.cos(angle) * (width / 2 - 70) * reach
         y = cy + math.sin(angle) * (height / 2 - 40) * reach
         nodes.append(Node(round(x, 1), round(y, 1), round(6 + 8 * n / most, 1), _clip(link.label),
-                          f"{link.label}: {n} sentence{'s' if n != 1 else ''} with {view.label}",
+                          f"{link.label}: {n} fact{'s' if n != 1 else ''} or sentence{'s' if n != 1 else ''} with {view.label}",
                           links.page(link.iri), round(1 + 3 * n / most, 1)))
     return Picture(width, height, tuple(nodes))
 

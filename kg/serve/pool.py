@@ -99,10 +99,14 @@ class WorkerPool:
     _tasks: set[asyncio.Task] = field(default_factory=set, repr=False)
     _closed: bool = False
     _generation: int = 0
+    _heavy: asyncio.Semaphore | None = field(default=None, repr=False)
 
     async def start(self) -> None:
         """Start every worker; raises :class:`StoreError` if one cannot open the store."""
         self._idle = asyncio.Queue()
+        # SPARQL and named queries may take seconds; one worker is always left to
+        # pages, data and search, which take milliseconds, so they never queue behind them
+        self._heavy = asyncio.Semaphore(max(1, self.size - 1))
         started = await asyncio.gather(*(anyio.to_thread.run_sync(self._spawn) for _ in range(self.size)),
                                        return_exceptions=True)
         failed = [s for s in started if isinstance(s, BaseException)]
@@ -117,12 +121,32 @@ class WorkerPool:
         """The process ids of the workers alive now."""
         return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
 
-    async def run(self, job: QueryJob | PageJob, *, timeout: float | None) -> Answer:
+    async def run(self, job: QueryJob | PageJob, *, timeout: float | None, heavy: bool = False) -> Answer:
         """Answer ``job`` on a free worker within ``timeout`` seconds (waiting for a
-        worker included). Raises :class:`QueryTimedOut`, :class:`PoolBusy` or
-        :class:`WorkerDied`."""
-        assert self._idle is not None, "WorkerPool.start() first"
+        worker included). A ``heavy`` job (a query that may take seconds) waits
+        while all but one worker are on heavy jobs. Raises :class:`QueryTimedOut`,
+        :class:`PoolBusy` or :class:`WorkerDied`."""
+        assert self._idle is not None and self._heavy is not None, "WorkerPool.start() first"
+        if not heavy:
+            return await self._run(job, timeout)
+        started = time.monotonic()
+        try:
+            await asyncio.wait_for(self._heavy.acquire(), timeout)
+        except TimeoutError:
+            raise PoolBusy(f"the query workers stayed busy with other queries for {timeout:g} s; "
+                           "try again later") from None
+        try:
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+            return await self._run(job, left, said=timeout)
+        finally:
+            self._heavy.release()
+
+    async def _run(self, job: QueryJob | PageJob, timeout: float | None, *, said: float | None = None) -> Answer:
+        """``job`` on the next free worker, within ``timeout`` (``said``: the
+        timeout the messages name, when some of it went waiting)."""
+        assert self._idle is not None
         deadline = None if timeout is None else time.monotonic() + timeout
+        timeout = said if said is not None else timeout
         while True:
             try:
                 w = await asyncio.wait_for(self._idle.get(), None if deadline is None else

@@ -54,7 +54,7 @@ async def sparql_endpoint(request: Request) -> Response:
         return error_response(406, not_acceptable("any answer", header))
     job = QueryJob(operation, accept, header, config.max_rows, base_iri=endpoint)
     try:
-        answer = await request.app.state.pool.run(job, timeout=config.timeout)
+        answer = await request.app.state.pool.run(job, timeout=config.timeout, heavy=True)
     except (QueryTimedOut, PoolBusy) as exc:
         return error_response(503, str(exc))
     except WorkerDied as exc:
