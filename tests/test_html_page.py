@@ -182,7 +182,9 @@ def test_vis_network_is_inlined_from_the_installed_pyvis_and_not_copied_into_the
     assert scripts[1] == re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", bundle)
     assert "sourceMappingURL" not in scripts[1]
     shipped = [p.name for p in (ROOT / "kg").rglob("*") if p.suffix in (".js", ".css")]
-    assert sorted(shipped) == ["graph.css", "graph.js"], "a copy of a library in kg/? read it from its package"
+    # our own: the graph page's and the linked-data pages' (kg/serve/site) files
+    assert sorted(shipped) == ["graph.css", "graph.js", "site.css", "site.js"], \
+        "a copy of a library in kg/? read it from its package"
 
 
 def test_scripts_and_style_are_inlined_exactly_and_allowed_by_hash():

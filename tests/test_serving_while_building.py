@@ -4,6 +4,7 @@ its description), the number of documents never goes down, and new
 documents show while the build goes on and all of them once it is done."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -48,8 +49,10 @@ def write_articles(folder: Path, n: int) -> None:
 
 
 def build(source: Path, store: Path) -> subprocess.Popen:
+    # a snapshot after every other batch or so, so that the build is seen in several states
+    env = {**os.environ, "KG_SNAPSHOT_INTERVAL": "0.5"}
     return subprocess.Popen([sys.executable, "-m", "kg", "build", str(source), "--store", str(store),
-                             "--batch-docs", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--batch-docs", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
 def state(client: httpx.Client) -> dict[str, int]:

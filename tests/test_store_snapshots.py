@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -112,14 +111,14 @@ def test_a_checkpoint_makes_a_snapshot_current_at_most_once_an_interval_unless_f
         assert forced != opened and forced in kept(path)
         with GraphStore(path, read_only=True) as reader:
             assert len(reader) == 1
-        monkeypatch.setattr("kg.store.oxigraph.SNAPSHOT_INTERVAL", 0.0)
+        monkeypatch.setenv("KG_SNAPSHOT_INTERVAL", "0")
         store.checkpoint()
         assert current(path) not in (opened, forced)
 
 
 def test_pruning_keeps_current_and_the_one_before_and_on_closing_only_current(tmp_path, monkeypatch):
     path = tmp_path / "store"
-    monkeypatch.setattr("kg.store.oxigraph.SNAPSHOT_INTERVAL", 0.0)
+    monkeypatch.setenv("KG_SNAPSHOT_INTERVAL", "0")
     with GraphStore(path) as store:
         for i in range(5):
             store.add_quads([quad(i)])
@@ -137,7 +136,7 @@ def test_pruning_keeps_current_and_the_one_before_and_on_closing_only_current(tm
 
 def test_pruning_keeps_a_replaced_snapshot_a_reader_may_still_be_on(tmp_path, monkeypatch):
     path = tmp_path / "store"
-    monkeypatch.setattr("kg.store.oxigraph.SNAPSHOT_INTERVAL", 0.0)
+    monkeypatch.setenv("KG_SNAPSHOT_INTERVAL", "0")
     with GraphStore(path) as store:
         for i in range(3):
             store.add_quads([quad(i)])

@@ -19,8 +19,8 @@ from kg.rdf.namespace import RDF
 from kg.rdf.terms import KG
 from kg.store.entities import repair_if_needed
 from kg.store.seal import SEAL_FILE, changed_files, seal
-from kg.store.snapshots import (FOLDER as SNAPSHOT_FOLDER, LOCK_FILE, SNAPSHOT_INTERVAL, Source, WriterLock, prune,
-                                read_source, snapshots_enabled, take_snapshot)
+from kg.store.snapshots import (FOLDER as SNAPSHOT_FOLDER, LOCK_FILE, Source, WriterLock, prune, snapshot_interval,
+                                read_source, snapshots_enabled, take_snapshot, withdraw_current, writer_is_live)
 from kg.store.values import bind_values
 from kg.store.markers import (CLEAR_STALE_MARKS, COMPLETE_DOCUMENTS, MARKER_PREFIXES, partial_documents,
                               split_markers)
@@ -31,7 +31,8 @@ class GraphStore:
     :class:`kg.store.base.Store`."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, verify: bool = True) -> None:
-        self.path = Path(path) if path is not None else None
+        self.path = Path(path) if path is not None else None  # the store named, even when a snapshot is read
+        self.read_only = read_only
         self.source: Source | None = None  # what a read-only store opened: the store, or a snapshot of it
         self._lock: WriterLock | None = None
         self._snapshot_at = 0.0
@@ -41,13 +42,12 @@ class GraphStore:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
-                if not self.path.exists():
-                    raise StoreError(f"no store at {self.path}; build one first with `kg build INPUT --store {self.path}`")
                 self._store = self._open_read_only(verify)
             else:
                 self._check_seal(verify)
                 self._lock = WriterLock(self.path)
-                self._lock.acquire()  # readers now read snapshots (kg.store.snapshots)
+                self._lock.acquire()  # readers now read snapshots (kg.store.snapshots) ...
+                withdraw_current(self.path)  # ... this writer's, none older
                 try:
                     self._store = ox.Store(str(self.path))
                 except BaseException:
@@ -55,10 +55,16 @@ class GraphStore:
                     raise
         except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged file as a RuntimeError
             raise StoreError(_open_failed(self.path, exc)) from None
-        self.read_only = read_only
         if not read_only:
-            repair_if_needed(self, str(self.path or "the in-memory store"))
-            self.checkpoint(force=True)  # what the readers see until the first batch is committed
+            try:
+                # the store as found, before anything is written: what readers read
+                # while any repair runs, then the repaired store
+                self.checkpoint(force=True)
+                repair_if_needed(self, str(self.path or "the in-memory store"))
+                self.checkpoint(force=True)
+            except BaseException:
+                self.close()
+                raise
 
     def _check_seal(self, verify: bool) -> None:
         changed = changed_files(self.path) if verify and self.path is not None else []
@@ -67,29 +73,45 @@ class GraphStore:
             raise StoreError(damaged(self.path, f"{changed[0]}{more}, since kg last wrote it"))
 
     def _open_read_only(self, verify: bool):
-        """The store, or while a build writes it its newest snapshot; a snapshot the
-        build removed between choosing and opening it is chosen again."""
+        """The store, or while a writer is live the snapshot it made last
+        (:func:`kg.store.snapshots.read_source`). What was chosen can change while
+        it opens (a writer starts, a snapshot is pruned): so a failed open is
+        tried again, and an open of the store itself is checked afterwards
+        against what is to be read now."""
         assert self.path is not None
-        for attempt in range(3):
-            self.source = read_source(self.path)
-            if not self.source.snapshot:
-                self._check_seal(verify)
-                return ox.Store.read_only(str(self.path))
+        for attempt in range(_OPEN_ATTEMPTS):
+            last = attempt == _OPEN_ATTEMPTS - 1
+            source = read_source(self.path)
+            if not source.snapshot and not _holds_a_store(self.path):
+                if writer_is_live(self.path) and not last:
+                    continue  # a writer created the folder just now
+                raise StoreError(f"no store at {self.path}; build one first with "
+                                 f"`kg build INPUT --store {self.path}`")
             try:
-                return ox.Store.read_only(str(self.source.path))
+                if source.snapshot:
+                    store = ox.Store.read_only(str(source.path))
+                else:
+                    self._check_seal(verify)  # a snapshot's files are the store's, sealed or being written
+                    store = ox.Store.read_only(str(self.path))
             except (OSError, RuntimeError):
-                if attempt == 2:
+                if last:
                     raise
-        raise AssertionError("unreachable")
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            if source.snapshot or read_source(self.path).token == source.token:
+                self.source = source
+                return store
+            del store  # a writer began (or came and went) while it opened: read what it left
+        raise StoreError(f"the store at {self.path} kept changing while it was opened; try again")
 
     def checkpoint(self, *, force: bool = False) -> None:
         """Let readers see what is committed: a snapshot (kg.store.snapshots), at
-        most one every SNAPSHOT_INTERVAL seconds unless ``force``. A read-only or
+        most one every snapshot_interval() seconds unless ``force``. A read-only or
         in-memory store has none to take."""
         if self.read_only is not False or self.path is None or not snapshots_enabled():
             return
         now = time.monotonic()
-        if not force and now - self._snapshot_at < SNAPSHOT_INTERVAL:
+        if not force and now - self._snapshot_at < snapshot_interval():
             return
         self._store.flush()
         take_snapshot(self._store, self.path)
@@ -247,20 +269,36 @@ class GraphStore:
     def close(self) -> None:
         if isinstance(self._store, _Closed):
             return
-        self.flush()
-        self._store = _Closed(self.path)  # releases the RocksDB lock once collected
-        if not self.read_only and self.path is not None:
-            seal(self.path)
-            prune(self.path, keep_current_only=True)
-        if self._lock is not None:
-            self._lock.release()  # readers read the store itself again
-            self._lock = None
+        try:
+            self.flush()
+        finally:
+            self._store = _Closed(self.path)  # releases RocksDB (and its lock) once collected
+            if self._lock is not None:
+                try:
+                    seal(self.path)
+                    prune(self.path, keep_current_only=True)
+                finally:
+                    self._lock.release()  # readers read the store itself again
+                    self._lock = None
 
     def __enter__(self) -> GraphStore:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+_OPEN_ATTEMPTS = 4  # tries at opening what readers are to read, which a writer may change meanwhile
+
+
+def open_read_only(path: str | Path, *, verify: bool = True) -> GraphStore:
+    """The store at ``path`` opened for reading, safely while a build writes it:
+    its newest snapshot then, else the store itself (``.source`` says which).
+
+    >>> with open_read_only("kg-store") as store:          # doctest: +SKIP
+    ...     print(len(store), store.source.token)
+    """
+    return GraphStore(path, read_only=True, verify=verify)
 
 
 class _Closed:
@@ -294,11 +332,19 @@ def _check_store_folder(path: Path) -> None:
     if names == [SEAL_FILE]:  # the seal of a store someone emptied: a new store starts there
         (path / SEAL_FILE).unlink()
         return
-    if names and "CURRENT" not in names:
+    if names and "CURRENT" not in names and not writer_is_live(path):  # a live writer: RocksDB is creating it
         theirs = sorted(n for n in names if not n.startswith(_ROCKSDB_FILES) and n != SEAL_FILE
                         and not n.endswith((".sst", ".log")))
         raise StoreError(f"{path} is not a kg store: it holds other files ({', '.join(theirs[:3]) or names[0]}"
                          f"{' ...' if len(theirs) > 3 else ''}); give an empty or a new folder for --store")
+
+
+def _holds_a_store(path: Path) -> bool:
+    """Whether ``path`` has files of a store (whole or damaged), not only kg's own."""
+    try:
+        return any(p.name not in (SNAPSHOT_FOLDER, LOCK_FILE, SEAL_FILE) for p in path.iterdir())
+    except OSError:
+        return False
 
 
 def _open_failed(path: Path | None, exc: Exception) -> str:
