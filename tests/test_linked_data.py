@@ -422,3 +422,31 @@ def test_a_page_link_leads_back_to_its_iri_on_the_server_and_on_a_static_host(ke
         # a static host decodes the path once and finds the file named with the IRI's encoding
         static = Links(BASE, "page/a/b.html", static=True).page(iri)
         assert unquote(static)[len("../../page/"):-len(".html")] == iri[len(BASE):]
+
+
+# -- a remote store ----------------------------------------------------------------------------------
+def test_kg_serve_serves_a_dataset_held_by_another_sparql_server(tmp_path):
+    """`--store URL`: the pages and the endpoint answer from an Oxigraph server
+    holding a kg dataset, its queries running there."""
+    from kg.build import build as build_into
+    from kg.store.remote import RemoteStore
+    from tests.test_remote_store import DOCS
+    from tests.test_remote_store import serve as oxigraph_server
+
+    with oxigraph_server(tmp_path / "db") as url:
+        remote = RemoteStore(url)
+        build_into(DOCS, remote)
+        remote.close()
+        with serving(create_app(ServeConfig(url, workers=1, timeout=60))) as served, \
+                httpx.Client(base_url=served, timeout=60) as client:
+            r = client.get(f"/{STARMER}", headers={"Accept": "text/html"})
+            assert r.status_code == 303
+            page = client.get(r.headers["location"])
+            assert page.status_code == 200 and "<h1>Keir Starmer</h1>" in page.text
+            data = client.get(f"/{STARMER}", headers={"Accept": "text/turtle"}, follow_redirects=True)
+            triples, _ = parse_both(data.content, "text/turtle")
+            assert any(t.object.value == "Keir Starmer" for t in triples)
+            assert client.get("/search/labels", params={"q": "starm"}).json()[0]["label"] == "Keir Starmer"
+            answer = client.get("/sparql", params={"query": "ASK { ?d a kg:Document }"},
+                                headers={"Accept": "application/sparql-results+json"})
+            assert answer.json()["boolean"] is True

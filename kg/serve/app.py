@@ -53,7 +53,7 @@ from kg.serve.void import (
     void_endpoint,
 )
 from kg.serve.void import PATH as VOID_PATH
-from kg.store.snapshots import read_source
+from kg.serve.sources import read_source, store_spec
 
 log = logging.getLogger("kg.serve")
 POLL_INTERVAL = 1.0  # seconds between looks for a newer state of the store (a build's next commit)
@@ -93,8 +93,8 @@ def create_app(config: ServeConfig, *, statistics: DatasetStatistics | None = No
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        app.state.source = read_source(Path(config.store))
-        app.state.pool = WorkerPool(Path(config.store), config.workers)
+        app.state.source = await anyio.to_thread.run_sync(read_source, config.store)
+        app.state.pool = WorkerPool(store_spec(config.store), config.workers)
         await app.state.pool.start()
         app.state.dumps = ServedDumps()
         # counted in the background (about 5 s a million quads): the first
@@ -153,7 +153,7 @@ async def _follow(app: Starlette) -> None:
     while True:
         await asyncio.sleep(POLL_INTERVAL)
         try:
-            source = await anyio.to_thread.run_sync(read_source, Path(config.store))
+            source = await anyio.to_thread.run_sync(read_source, config.store)
         except Exception as exc:  # noqa: BLE001 - a store that cannot be read now may be readable next time
             log.warning("kg serve: could not look at the store (%s); trying again", exc)
             continue

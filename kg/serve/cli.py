@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from kg.args import at_least, seconds
-from kg.errors import KGError, StoreError
+from kg.errors import KGError
 
 DEFAULT_STORE = "kg-store"  # as kg.cli's --store (which this layer cannot import)
 
@@ -29,8 +29,9 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                                           "pages, search, named queries and dumps, and the dataset's VoID at "
                                           "/.well-known/void. A store a build is writing is read through its "
                                           "snapshots: new documents show within seconds of each commit.")
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
-                   help=f"store directory, opened read-only (default: ./{DEFAULT_STORE})")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR|URL",
+                   help=f"store directory, opened read-only, or the URL of a SPARQL endpoint holding a kg dataset "
+                        f"(its queries then run there) (default: ./{DEFAULT_STORE})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
                                                       "only; 0.0.0.0 for every network)")
     p.add_argument("--port", type=at_least(0), default=8000, help="port to listen on (default: 8000)")
@@ -115,8 +116,6 @@ def cmd_serve(args) -> int:
     from kg.serve.limits import default_workers
     from kg.store import open_store
 
-    if str(args.store).lower().startswith(("http://", "https://")):
-        raise StoreError(f"--store {args.store}: kg serve serves a store directory, not another SPARQL endpoint")
     base = check_base_iri(args.base_iri) if args.base_iri else None  # ends in "/"
     open_store(args.store, read_only=True).close()  # a missing or damaged store stops here, said as kg says it
     config = ServeConfig(args.store, base_iri=base, timeout=args.timeout, max_rows=args.max_rows,

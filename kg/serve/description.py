@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from kg.rdf.namespace import RDF, RDFS, XSD, ClosedNamespace
 from kg.serve.negotiate import GRAPH_OFFERS, RESULT_OFFERS
+from kg.serve.sources import store_spec
 from kg.store import open_store
 
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", [
@@ -51,7 +52,7 @@ class DatasetStatistics:
 def read_statistics(store_path: str | Path) -> DatasetStatistics:
     """Count a store's contents, opened read-only (the open checks it as every
     ``kg`` command does, and raises :class:`kg.errors.StoreError` if it cannot)."""
-    with open_store(Path(store_path), read_only=True) as store:
+    with open_store(store_spec(store_path), read_only=True) as store:
         graphs = sorted((row["g"].value, int(row["n"].value)) for row in store.query(_PER_GRAPH)
                         if isinstance(row["g"], ox.NamedNode))
         union = next(iter(store.query(_UNION)))["n"]

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from kg.rdf.prefixes import dataset_prefixes
 from kg.serve.pages import Dump
+from kg.serve.sources import store_spec
 from kg.serve.resources import dataset_base
 from kg.store.base import Store
 
@@ -83,7 +84,7 @@ class ServedDumps:
 
         folder = self._folder / hashlib.sha256(token.encode()).hexdigest()[:16]
         try:
-            with open_store(store_path, read_only=True, verify=False) as store:
+            with open_store(store_spec(store_path), read_only=True, verify=False) as store:
                 dumps = write_dumps(store, folder)
         except Exception as exc:  # noqa: BLE001 - a dump that fails is left out, the server goes on
             log.error("kg serve: could not write the dumps (%s); the dataset is served without them", exc)

@@ -91,7 +91,7 @@ def _context() -> multiprocessing.context.BaseContext:
 class WorkerPool:
     """``size`` query workers over the store at ``store``."""
 
-    store: Path
+    store: str | Path  # a store folder, or a SPARQL endpoint's URL
     size: int = 2
     _context: multiprocessing.context.BaseContext = field(default_factory=_context, repr=False)
     _idle: asyncio.Queue | None = field(default=None, repr=False)

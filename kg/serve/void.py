@@ -45,6 +45,7 @@ from kg.serve.negotiate import (
     parse_accept,
 )
 from kg.serve.sparql import endpoint_iri, error_response
+from kg.serve.sources import store_spec
 from kg.store import open_store
 from kg.store.base import Store
 
@@ -121,7 +122,7 @@ class DatasetMetadata:
 def read_void_statistics(store_path: str | Path) -> VoidStatistics:
     """Count what a VoID description says of a store, opened read-only (raises
     :class:`kg.errors.StoreError` if it cannot be)."""
-    with open_store(Path(store_path), read_only=True) as store:
+    with open_store(store_spec(store_path), read_only=True) as store:
         return read_void_statistics_of(store)
 
 

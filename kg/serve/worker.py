@@ -42,6 +42,7 @@ from kg.serve.answers import PageJob
 from kg.serve.negotiate import AnswerKind, MediaRange, Offer, choose, not_acceptable, offers_for
 from kg.query.words import keywords, names_own_dataset
 from kg.serve.protocol import READ_ONLY, QueryOperation
+from kg.serve.sources import open_source
 from kg.store.oxigraph import GraphStore
 
 READY, DATA, END = b"R", b"D", b"E"
@@ -85,7 +86,7 @@ def main(conn, store_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     _exit_with_parent()
     try:
-        store = GraphStore(store_path, read_only=True, verify=False)  # the server verified it
+        store = open_source(store_path)
     except Exception as exc:  # noqa: BLE001 - any failure to open is the server's to report
         conn.send_bytes(END + Outcome(500, message=str(exc)).to_bytes())
         return
