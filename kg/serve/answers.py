@@ -95,11 +95,11 @@ def answer(store: Store, job: PageJob) -> PageAnswer:
     worker reads one state of the store for its whole life (a newer state gets
     new workers, :meth:`kg.serve.pool.WorkerPool.renew`), so the answers to the
     last :data:`ANSWERS_KEPT` distinct requests are kept and given again."""
-    return _kept(id(store), store, job)
+    return _kept(store, job)
 
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
-def _kept(store_id: int, store: Store, job: PageJob) -> PageAnswer:
+def _kept(store: Store, job: PageJob) -> PageAnswer:
     base = _base(store)
     links = Links(base, job.here)
     try:
@@ -111,12 +111,8 @@ def _kept(store_id: int, store: Store, job: PageJob) -> PageAnswer:
 
 
 @functools.lru_cache(maxsize=4)
-def _base_of(store_id: int, store: Store) -> str | None:
-    return dataset_base(store)
-
-
 def _base(store: Store) -> str | None:
-    return _base_of(id(store), store)
+    return dataset_base(store)
 
 
 class _Missing(Exception):
@@ -244,18 +240,18 @@ def _hint(description: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _overview(store_id: int, store: Store):
+def _overview(store: Store):
     return overview(store)
 
 
 def warm(store: Store) -> None:
     """Fill the caches the first requests would otherwise wait for."""
     resources.warm(store)
-    _overview(id(store), store)
+    _overview(store)
 
 
 def _landing(store: Store, job: PageJob, base: str | None, links: Links) -> PageAnswer:
-    html = landing_page(_overview(id(store), store), named_query_forms(), job.dumps, links, job.site)
+    html = landing_page(_overview(store), named_query_forms(), job.dumps, links, job.site)
     return PageAnswer(200, HTML, html.encode())
 
 

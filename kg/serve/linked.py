@@ -35,8 +35,7 @@ from starlette.responses import FileResponse, Response
 
 from kg.serve.answers import PageJob
 from kg.serve.negotiate import MalformedAccept, parse_accept
-from kg.serve.pool import PoolBusy, QueryTimedOut, WorkerDied
-from kg.serve.sparql import endpoint_iri, error_response
+from kg.serve.sparql import endpoint_iri, error_response, run_job
 
 MAX_PATH = 2048  # bytes of a path: every IRI kg mints is far shorter; past it 414
 STATIC_FILES = {"site.css": "text/css; charset=utf-8", "site.js": "text/javascript; charset=utf-8"}
@@ -108,12 +107,9 @@ async def _answer(request: Request, job: PageJob) -> Response:
     caching = {"ETag": etag, "Last-Modified": modified, "Vary": "Accept", "Cache-Control": "no-cache"}
     if _not_modified(request, etag, state.source.modified):
         return Response(status_code=304, headers=caching)
-    try:
-        answer = await state.pool.run(job, timeout=state.config.timeout, heavy=job.kind == "query")
-    except (QueryTimedOut, PoolBusy) as exc:
-        return error_response(503, str(exc))
-    except WorkerDied as exc:
-        return error_response(500, str(exc))
+    answer = await run_job(request, job, heavy=job.kind == "query")
+    if isinstance(answer, Response):
+        return answer
     outcome = answer.outcome
     if answer.body is None:
         return error_response(outcome.status, outcome.message or "the page could not be made")

@@ -38,6 +38,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.query import DEFAULT_PREFIXES
 from kg.rdf.prefixes import dataset_prefixes
 from kg.serve.answers import named_query_forms
 from kg.serve.dumps import write_dumps
@@ -121,8 +122,8 @@ def _write(path: Path, data: bytes | str) -> None:
 def _write_site(store: Store, work: Path, base: str, root_iri: str, site: SiteInfo, metadata: DatasetMetadata,
                 progress) -> tuple[int, int, list[str]]:
     graph = store.entity_graphs()[0]
-    things = [row["x"].value for row in store.query(_THINGS, substitutions={ox.Variable("g"): graph}, prefixes=_PREFIXES)]
-    documents = [row["d"].value for row in store.query(_DOCUMENTS, prefixes=_PREFIXES)]
+    things = [row["x"].value for row in store.query(_THINGS, substitutions={ox.Variable("g"): graph}, prefixes=DEFAULT_PREFIXES)]
+    documents = [row["d"].value for row in store.query(_DOCUMENTS, prefixes=DEFAULT_PREFIXES)]
     prefixes = dataset_prefixes(base, kinds=True, links=True)
     pages = data_docs = 0
     skipped: list[str] = []
@@ -174,14 +175,11 @@ def _write_site(store: Store, work: Path, base: str, root_iri: str, site: SiteIn
     return pages, data_docs, skipped
 
 
-_PREFIXES = {"kg": "https://w3id.org/newskg/ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-
-
 def _labels_json(store: Store, graph: ox.NamedNode, base: str) -> str:
     """Every entity's label, kind and page, for the search box (about 80 bytes an entity)."""
     root = Links(base, "", static=True)
     found: dict[str, dict[str, str]] = {}
-    for row in store.query(_LABELS, substitutions={ox.Variable("g"): graph}, prefixes=_PREFIXES):
+    for row in store.query(_LABELS, substitutions={ox.Variable("g"): graph}, prefixes=DEFAULT_PREFIXES):
         iri = row["x"].value
         kind = row["t"].value.rsplit("/", 1)[-1] if row["t"] is not None else ""
         entry = found.setdefault(iri, {"label": row["l"].value, "kind": kind, "href": root.page(iri)})

@@ -309,38 +309,31 @@ def _labels(store: Store, iris) -> dict[str, str]:
     if not iris:
         return {}
     out: dict[str, str] = {}
-    for chunk in _chunks(iris, 500):
-        for row in _each(store, _LABELS, "x", chunk):
-            out.setdefault(row["x"].value, row["l"].value)
+    for row in _each(store, _LABELS, "x", iris):
+        out.setdefault(row["x"].value, row["l"].value)
     return out
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def _fact_details(store: Store, statements: list[ox.NamedNode]) -> dict[str, Fact]:
     out: dict[str, Fact] = {}
-    for chunk in _chunks(statements, 200):
-        for row in _each(store, _FACT_DETAILS, "s", chunk):
-            s = row["s"].value
-            if s in out:
-                continue
-            subj, obj = row["subj"], row["obj"]
-            out[s] = Fact(
-                statement=s,
-                relation=Link(row["rel"].value, _text(row["rl"]) or local_label(row["rel"].value)),
-                subject=_end(subj, row["sl"]),
-                object=_end(obj, row["ol"]),
-                sentence=_text(row["text"]),
-                document=Link(row["doc"].value, _text(row["title"]) or _text(row["id"]) or local_label(row["doc"].value)),
-                date=_text(row["date"])[:10] or None,
-                confidence=float(row["conf"].value) if row["conf"] is not None else None,
-                negated=_text(row["neg"]) == "true",
-                asserted=_text(row["asserted"]) != "false",
-                surface=_text(row["surface"]),
-            )
+    for row in _each(store, _FACT_DETAILS, "s", statements):
+        s = row["s"].value
+        if s in out:
+            continue
+        subj, obj = row["subj"], row["obj"]
+        out[s] = Fact(
+            statement=s,
+            relation=Link(row["rel"].value, _text(row["rl"]) or local_label(row["rel"].value)),
+            subject=_end(subj, row["sl"]),
+            object=_end(obj, row["ol"]),
+            sentence=_text(row["text"]),
+            document=Link(row["doc"].value, _text(row["title"]) or _text(row["id"]) or local_label(row["doc"].value)),
+            date=_text(row["date"])[:10] or None,
+            confidence=float(row["conf"].value) if row["conf"] is not None else None,
+            negated=_text(row["neg"]) == "true",
+            asserted=_text(row["asserted"]) != "false",
+            surface=_text(row["surface"]),
+        )
     return out
 
 
@@ -422,7 +415,7 @@ class _Named:
 
 
 @functools.lru_cache(maxsize=2)
-def _label_index(store_id: int, store: Store) -> tuple[_Named, ...]:
+def _label_index(store: Store) -> tuple[_Named, ...]:
     labels: dict[str, tuple[str, str]] = {}
     for row in _rows(store, _ALL_LABELS):
         iri, kind = row["e"].value, local_label(row["t"].value) if row["t"] is not None else ""
@@ -436,7 +429,7 @@ def _label_index(store_id: int, store: Store) -> tuple[_Named, ...]:
 
 
 @functools.lru_cache(maxsize=2)
-def _sentence_index(store_id: int, store: Store) -> tuple[tuple[str, str, str, str], ...] | None:
+def _sentence_index(store: Store) -> tuple[tuple[str, str, str, str], ...] | None:
     """(lower-cased text, text, sentence IRI, document IRI) of every sentence, or
     None past :data:`MAX_INDEXED`."""
     rows = [(row["text"].value.lower(), row["text"].value, row["sent"].value, row["doc"].value)
@@ -445,7 +438,7 @@ def _sentence_index(store_id: int, store: Store) -> tuple[tuple[str, str, str, s
 
 
 @functools.lru_cache(maxsize=2)
-def _document_cards(store_id: int, store: Store) -> dict[str, tuple[Link, str | None]]:
+def _document_cards(store: Store) -> dict[str, tuple[Link, str | None]]:
     return {row["d"].value: (Link(row["d"].value, _text(row["title"]) or _text(row["id"]) or local_label(row["d"].value)),
                              _text(row["date"])[:10] or None) for row in _rows(store, _DOCUMENT_CARD)}
 
@@ -453,9 +446,9 @@ def _document_cards(store_id: int, store: Store) -> dict[str, tuple[Link, str | 
 def warm(store: Store) -> None:
     """Read what search and the landing page keep in memory, ahead of the first
     request that needs it (a query worker does, in a thread, once it is ready)."""
-    _label_index(id(store), store)
-    _sentence_index(id(store), store)
-    _document_cards(id(store), store)
+    _label_index(store)
+    _sentence_index(store)
+    _document_cards(store)
 
 
 def search_labels(store: Store, text: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -464,7 +457,7 @@ def search_labels(store: Store, text: str, *, limit: int = SEARCH_LIMIT) -> list
     low = text.strip().lower()
     if not low:
         return []
-    found = [n for n in _label_index(id(store), store) if any(low in name for name in n.names)]
+    found = [n for n in _label_index(store) if any(low in name for name in n.names)]
     # an exact name first, then those it starts, then the shorter
     found.sort(key=lambda n: (low not in n.names, not n.names[0].startswith(low), len(n.label), n.label, n.iri))
     return [Hit(Link(n.iri, n.label, True), n.kind) for n in found[:limit]]
@@ -475,13 +468,13 @@ def search_sentences(store: Store, text: str, *, limit: int = SEARCH_LIMIT) -> l
     low = text.strip().lower()
     if not low:
         return []
-    index = _sentence_index(id(store), store)
+    index = _sentence_index(store)
     if index is None:
         found = [(row["sent"].value, row["text"].value, row["doc"].value)
                  for row in _rows(store, _SEARCH_SENTENCES, q=ox.Literal(text.strip()))]
     else:
         found = [(sent, original, doc) for lowered, original, sent, doc in index if low in lowered]
-    cards = _document_cards(id(store), store)
+    cards = _document_cards(store)
     hits = []
     for sent, original, doc in found:
         link, date = cards.get(doc, (Link(doc, local_label(doc)), None))
@@ -532,7 +525,7 @@ _RELATION_TYPES = "SELECT ?p WHERE { GRAPH ?g { ?p a kg:RelationType } }"
 
 
 @functools.lru_cache(maxsize=4)
-def _relation_types(store_id: int, store: Store) -> frozenset[str]:
+def _relation_types(store: Store) -> frozenset[str]:
     return frozenset(row["p"].value for row in _rows(store, _RELATION_TYPES))
 
 
@@ -546,7 +539,7 @@ def resource_triples(store: Store, iri: str) -> tuple[list[ox.Triple], bool]:
         return [q.triple for q in store.quads(node)], False
     graph = _entity_graph_of(store, iri)
     triples = [ox.Triple(node, row["p"], row["o"]) for row in _rows(store, _DESCRIPTION, e=node, g=graph)]
-    kinds = _relation_types(id(store), store)
+    kinds = _relation_types(store)
     relations = list(dict.fromkeys(
         [ox.Triple(node, row["p"], row["o"]) for row in _rows(store, _OUT, e=node) if row["p"].value in kinds]
         + [ox.Triple(row["s"], row["p"], node) for row in _rows(store, _IN, e=node) if row["p"].value in kinds]))

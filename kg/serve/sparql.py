@@ -26,7 +26,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from kg.serve.description import PREFIXES, service_description
 from kg.serve.negotiate import GRAPH_OFFERS, RESULT_OFFERS, MalformedAccept, choose, not_acceptable, parse_accept
-from kg.serve.pool import SPOOL_MEMORY, PoolBusy, QueryTimedOut, WorkerDied
+from kg.serve.pool import SPOOL_MEMORY, Answer, PoolBusy, QueryTimedOut, WorkerDied
 from kg.serve.protocol import ProtocolError, read_operation, uses_service
 from kg.serve.worker import QueryJob
 
@@ -53,12 +53,9 @@ async def sparql_endpoint(request: Request) -> Response:
     if choose(accept, RESULT_OFFERS) is None and choose(accept, GRAPH_OFFERS) is None:
         return error_response(406, not_acceptable("any answer", header))
     job = QueryJob(operation, accept, header, config.max_rows, base_iri=endpoint)
-    try:
-        answer = await request.app.state.pool.run(job, timeout=config.timeout, heavy=True)
-    except (QueryTimedOut, PoolBusy) as exc:
-        return error_response(503, str(exc))
-    except WorkerDied as exc:
-        return error_response(500, str(exc))
+    answer = await run_job(request, job, heavy=True)
+    if isinstance(answer, Response):
+        return answer
     outcome = answer.outcome
     if answer.body is None:
         return error_response(outcome.status, outcome.message)
@@ -77,6 +74,18 @@ async def describe(request: Request, endpoint: str, accept, header: str | None) 
     prefixes = PREFIXES if offer.format == ox.RdfFormat.TURTLE else None
     body = ox.serialize(triples, format=offer.format, prefixes=prefixes)
     return Response(body, media_type=None, headers={"Content-Type": offer.content_type, "Vary": "Accept"})
+
+
+async def run_job(request: Request, job, *, heavy: bool) -> Answer | Response:
+    """``job``'s answer from the query workers, or the error response a timeout
+    (503), a pool kept busy (503) or a worker that died (500) gets."""
+    state = request.app.state
+    try:
+        return await state.pool.run(job, timeout=state.config.timeout, heavy=heavy)
+    except (QueryTimedOut, PoolBusy) as exc:
+        return error_response(503, str(exc))
+    except WorkerDied as exc:
+        return error_response(500, str(exc))
 
 
 def endpoint_iri(request: Request) -> str:

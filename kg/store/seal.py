@@ -52,7 +52,8 @@ def _tables(path: Path) -> dict[str, os.stat_result]:
     return {e.name: e.stat() for e in entries if e.name.endswith(".sst") and e.is_file()}
 
 
-def _digest(file: Path) -> str:
+def file_sha256(file: Path) -> str:
+    """The SHA-256 of a file's bytes, as hex."""
     with open(file, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -92,7 +93,7 @@ def seal(path: Path) -> None:
             files[name] = old
             continue
         try:
-            files[name] = Sealed(st.st_size, st.st_mtime_ns, _digest(path / name))
+            files[name] = Sealed(st.st_size, st.st_mtime_ns, file_sha256(path / name))
         except OSError:
             continue  # gone meanwhile (compacted away)
     _write_seal(path, files)
@@ -113,7 +114,7 @@ def changed_files(path: Path) -> list[str]:
         if old.size != st.st_size:
             continue  # RocksDB's to judge (see the module's docstring)
         try:
-            digest = _digest(path / name)
+            digest = file_sha256(path / name)
         except OSError as exc:
             problems.append(f"{name} cannot be read ({exc.strerror})")
             continue
