@@ -12,6 +12,7 @@ KG = ClosedNamespace(KG_NAMESPACE, [
     "Entity",
     "EntityGraph",
     "Event",
+    "Group",
     "Mention",
     "Observation",
     "Phrase",
@@ -48,6 +49,7 @@ KG = ClosedNamespace(KG_NAMESPACE, [
     "quantityKind",
     "relativeToPublication",
     "reportedText",
+    "resolvedBy",
     "roleOf",
     "sentence",
     "softwareVersion",
@@ -58,4 +60,6 @@ KG = ClosedNamespace(KG_NAMESPACE, [
     "time",
     "timeValue",
     "trigger",
+    "typeConfidence",
+    "typeEvidence",
 ], source="ontology/kg.ttl")
