@@ -9,7 +9,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
 
 from kg.errors import InputError
 
@@ -110,20 +109,15 @@ class Sentence:
     text: str
 
 
-#: how a mention that is not a name was resolved (see kg:resolvedBy)
-Resolution = Literal["pronoun", "description", "metonymy"]
-
-
 @dataclass(frozen=True)
 class Mention:
-    """A stretch of text that names an entity, or refers to it (``resolved_by`` says how)."""
+    """A stretch of text that names an entity."""
 
     start: int
     end: int
     text: str
     sentence: int
     label: str  # spaCy NER label, e.g. GPE
-    resolved_by: Resolution | None = None
 
 
 @dataclass(frozen=True)
@@ -142,8 +136,6 @@ class Entity:
     job_title: str | None = None
     value: str | None = None  # normalised literal value (ISO date, number)
     role_of: str | None = None  # Entity.key of what the job title belongs to ("united kingdom")
-    type_evidence: str | None = None  # what in the text decided the type ("apposition: the holding company")
-    type_confidence: float = 0.6  # 1.0 knowledge base, 0.9 evidence in the text, 0.6 the NER label alone
 
 
 @dataclass(frozen=True)

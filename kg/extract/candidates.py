@@ -26,7 +26,6 @@ from kg.extract.normalise import (
     is_acronym,
     normalise_name,
 )
-from kg.model import Resolution
 from kg.extract.roles import (
     TITLES,
     RoleSpan,
@@ -41,11 +40,10 @@ if TYPE_CHECKING:
 #: where a name came from: spaCy's NER, the ``kg_gazetteer`` spans, or a later use of an
 #: acronym defined in brackets
 NameSource = Literal["ner", "gazetteer", "acronym"]
-#: definite descriptions: "the Prime Minister", "the (UK) government"; and, added by
-#: :mod:`kg.extract.coreference`, other descriptions ("the firm") and pronouns
-DescriptionSource = Literal["title", "government", "description", "pronoun"]
+#: definite descriptions: "the Prime Minister", "the (UK) government"
+DescriptionSource = Literal["title", "government"]
 Source = Literal[NameSource, DescriptionSource]
-DESCRIPTION_SOURCES: frozenset[Source] = frozenset({"title", "government", "description", "pronoun"})
+DESCRIPTION_SOURCES: frozenset[Source] = frozenset({"title", "government"})
 #: token indices ``(start, end)`` of a candidate: how one candidate refers to another
 TokenSpan = tuple[int, int]
 
@@ -53,24 +51,9 @@ TokenSpan = tuple[int, int]
 #: when the gazetteer knows what it refers to.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT",
                            "WORK_OF_ART", "LAW", "LANGUAGE"})
-#: spaCy label -> schema.org type (NORP groups that are no country: kg:Group)
-SCHEMA_TYPES = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "GPE": "Place",
-    "LOC": "Place",
-    "FAC": "Place",
-    "EVENT": "Event",
-    "PRODUCT": "Product",
-    "WORK_OF_ART": "CreativeWork",
-    "LAW": "Legislation",
-    "LANGUAGE": "Language",
-    "NORP": "Group",
-}
 #: the NER-style label recorded on a mention found through the gazetteer
 LABEL_OF_TYPE = {"Person": "PERSON", "Country": "GPE", "City": "GPE", "Place": "LOC",
-                 "AdministrativeArea": "GPE", "Organization": "ORG", "GovernmentOrganization": "ORG",
-                 "Corporation": "ORG", "PoliticalParty": "ORG", "NewsMediaOrganization": "ORG"}
+                 "Organization": "ORG", "GovernmentOrganization": "ORG"}
 SPANS_KEY = "kg_gazetteer"
 _TITLE_FIRST_WORDS = frozenset(k[0] for k in TITLES)
 
@@ -100,8 +83,6 @@ class Candidate:
     country: TokenSpan | None = None
     defined_by: TokenSpan | None = None
     key: str | None = None
-    evidence: str | None = None  # what in the text decided its type ("apposition: the holding company")
-    resolved_by: Resolution | None = None  # a mention that is not a name: how it was resolved
 
     @property
     def span(self) -> TokenSpan:
@@ -294,11 +275,7 @@ def _ner_candidate(doc: Doc, start: int, end: int, label: str, gazetteer: Gazett
     text = doc[start:end].text
     if label == "NORP":
         entry = gazetteer.demonym(text) or gazetteer.lookup(text)
-        if entry is not None:
-            return name_candidate(start, end, text, label, "ner", entry=entry)
-        # "Britons", "Shia Muslims", "Eurosceptics": a group of people (kg:Group); an
-        # adjective ("Catholic church", "Kurdish") names nothing of its own
-        return name_candidate(start, end, text, label, "ner") if doc[end - 1].tag_ in {"NNPS", "NNS"} else None
+        return name_candidate(start, end, text, label, "ner", entry=entry) if entry is not None else None
     entry = gazetteer.lookup(text)
     if entry is None:
         return name_candidate(start, end, text, label, "ner", contextual=tuple(gazetteer.contextual(text)))

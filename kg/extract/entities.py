@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 from kg.extract.candidates import (
     DESCRIPTION_SOURCES,
-    SCHEMA_TYPES,
     Candidate,
     Candidates,
     add_defined_acronyms,
@@ -45,9 +44,6 @@ from kg.extract.candidates import (
     in_text_order,
     relabel_misread_people,
 )
-from kg.extract.coreference import add_descriptions as add_referring_descriptions
-from kg.extract.coreference import add_pronouns, resolve_metonymy
-from kg.extract.evidence import retype_from_context
 from kg.extract.gazetteer import Gazetteer, default_gazetteer
 from kg.extract.normalise import person_name_parts, strip_possessive
 from kg.extract.resolution import (
@@ -63,6 +59,18 @@ from kg.model import Entity, Mention
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+SCHEMA_TYPES = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "EVENT": "Event",
+    "PRODUCT": "Product",
+    "WORK_OF_ART": "CreativeWork",
+    "LAW": "Legislation",
+    "LANGUAGE": "Language",
+}
 #: head words that make an "organisation" a place ("the Irish Sea") or a public body
 PLACE_HEADS = frozenset({"channel", "sea", "ocean", "river", "strait", "straits", "gulf", "bay", "lake",
                          "mountains", "mountain", "island", "islands", "valley", "peninsula", "coast"})
@@ -83,7 +91,6 @@ def read_entities(doc: Doc, *, offset: int = 0, gazetteer: Gazetteer | None = No
     cands = find_ner_names(doc, gazetteer)
     cands = relabel_misread_people(doc, cands)
     cands = add_gazetteer_names(doc, cands, gazetteer)
-    cands = retype_from_context(doc, cands)
     cands = add_defined_acronyms(doc, cands)
     cands = add_descriptions(doc, cands)
     cands = in_text_order(cands)
@@ -94,10 +101,6 @@ def read_entities(doc: Doc, *, offset: int = 0, gazetteer: Gazetteer | None = No
     cands = resolve_heads(cands)
     cands = resolve_titles(cands)
     cands = resolve_governments(cands, gazetteer)
-    # reference that is not a name: buildings for governments, pronouns, "the firm"
-    cands = resolve_metonymy(doc, cands, gazetteer)
-    cands = add_pronouns(doc, cands, gazetteer)
-    cands = add_referring_descriptions(doc, cands, gazetteer)
     return build_entities(doc, cands, offset=offset)
 
 
@@ -117,13 +120,10 @@ def _entity(doc: Doc, key: str, group: list[Candidate], keyed: list[Candidate], 
             offset: int) -> Entity:
     entry = next((c.entry for c in group if c.entry is not None and c.entry.key == key), None)
     mentions = tuple([_mention(doc, c, sent_starts, offset) for c in group])
-    evidence = next((c.evidence for c in group if c.evidence), None)
     if entry is not None:
         label, schema_type, same_as = entry.label, entry.type, entry.same_as
-        confidence = 1.0
     else:
         label, schema_type, same_as = _preferred_label(group), _majority_type(group), ()
-        confidence = 0.9 if evidence else 0.6
     # the role that says whose title it is ("UK Prime Minister") wins over a bare one
     role = next((c.role for c in group if c.role is not None and c.source != "title" and c.role.of_start is not None),
                 next((c.role for c in group if c.role is not None and c.source != "title"), None))
@@ -133,27 +133,20 @@ def _entity(doc: Doc, key: str, group: list[Candidate], keyed: list[Candidate], 
         aliases=_aliases(group, label, schema_type), same_as=same_as,
         job_title=role.title if role is not None else None,
         role_of=role_of.key if role_of is not None and role_of.key != key else None,
-        type_evidence=evidence if entry is None else None, type_confidence=confidence,
     )
 
 
 def _mention(doc: Doc, c: Candidate, sent_starts: list[int], offset: int) -> Mention:
     last = doc[c.end - 1]
     return Mention(start=offset + doc[c.start].idx, end=offset + last.idx + len(last), text=c.text,
-                   sentence=bisect.bisect_right(sent_starts, c.start) - 1, label=c.label,
-                   resolved_by=c.resolved_by or _RESOLVED_BY.get(c.source))
-
-
-#: how a candidate that is not a name was resolved, by where it came from
-_RESOLVED_BY = {"title": "description", "government": "description", "description": "description",
-                "pronoun": "pronoun"}
+                   sentence=bisect.bisect_right(sent_starts, c.start) - 1, label=c.label)
 
 
 def _aliases(group: list[Candidate], label: str, schema_type: str) -> tuple[str, ...]:
     names = set()
     for c in group:
-        if c.label == "NORP" or c.source in DESCRIPTION_SOURCES or c.resolved_by:
-            continue  # "British", "the Prime Minister", "Downing Street" are not names of the thing
+        if c.label == "NORP" or c.source in DESCRIPTION_SOURCES:
+            continue  # "British", "the Prime Minister" are not names of the thing
         text = strip_possessive(c.text)
         if schema_type == "Person":
             given, surname = person_name_parts(text)

@@ -19,7 +19,6 @@ Regenerate the JSON from its sources with::
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -27,7 +26,6 @@ from kg.extract.normalise import normalise_name
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 DBPEDIA = "http://dbpedia.org/resource/"
-GEONAMES = "https://sws.geonames.org/"
 
 
 @dataclass(frozen=True)
@@ -48,13 +46,6 @@ class GazetteerEntry:
     iso3: str | None = None
     memberships: tuple[str, ...] = ()  # keys of organisations it belongs to
     verified: str | None = None
-    geonames: str | None = None
-    country: str | None = None  # key of the country it belongs to (a party, a city, a head of government)
-    roles: tuple[str, ...] = ()  # a person's offices: "Prime Minister of the United Kingdom"
-    gender: str | None = None  # "m" / "f" for people
-    ambiguous: bool = False  # its label also names another entry: found only by its aliases
-    stands_for: str | None = None  # metonymy: the key of the body a building or capital stands for
-    metonymy: str | None = None  # "building" (any agentive use) or "capital" (subject of an agent verb)
 
     @property
     def same_as(self) -> tuple[str, ...]:
@@ -64,18 +55,15 @@ class GazetteerEntry:
             links.append(WIKIDATA + self.wikidata)
         if self.dbpedia:
             links.append(DBPEDIA + self.dbpedia)
-        if self.geonames:
-            links.append(f"{GEONAMES}{self.geonames}/")
         return tuple(links)
 
     @classmethod
     def from_record(cls, record: dict) -> GazetteerEntry:
         tuples = {f: tuple(record.get(f, ())) for f in
-                  ("aliases", "acronyms", "demonyms", "contextual", "context", "surnames", "memberships", "roles")}
-        strings = {f: record.get(f) for f in ("wikidata", "dbpedia", "iso3", "verified", "geonames", "country",
-                                                "gender", "stands_for", "metonymy")}
+                  ("aliases", "acronyms", "demonyms", "contextual", "context", "surnames", "memberships")}
         return cls(key=record["key"], label=record["label"], type=record["type"],
-                   ambiguous=bool(record.get("ambiguous")), **strings, **tuples)
+                   wikidata=record.get("wikidata"), dbpedia=record.get("dbpedia"),
+                   iso3=record.get("iso3"), verified=record.get("verified"), **tuples)
 
 
 class Gazetteer:
@@ -98,7 +86,7 @@ class Gazetteer:
         self._surnames: dict[str, GazetteerEntry] = {}
         for e in self.entries:
             self.by_key[e.key] = e
-            for name in (e.aliases if e.ambiguous else (e.label, *e.aliases)):
+            for name in (e.label, *e.aliases):
                 self._names.setdefault(normalise_name(name), e)
             for acronym in e.acronyms:
                 self._exact.setdefault(_bare(acronym), e)
@@ -256,151 +244,8 @@ def build_records(existing: list[dict] | None = None) -> list[dict]:
             record["verified"] = "Wikidata id from: " + record["verified"]
         records.append({k: v for k, v in record.items() if v not in (None, [], "")})
 
-    records = with_knowledge_base(records, read_knowledge_base(), key_for)
     _check(records)
     return records
-
-
-#: knowledge-base type -> what the gazetteer records (schema.org local names)
-KB_FILES = ("heads", "parties", "legislatures", "news", "companies", "places")
-_KB_LIST_FIELDS = ("aliases", "role")
-
-
-def read_knowledge_base() -> tuple[list[dict], dict[str, str]]:
-    """The rows of ``kg/data/kb/*.tsv`` (with their file as ``kb``) and their source codes.
-
-    Rows whose Wikidata item lacks two sources lose the item (checked here,
-    not trusted): a wrong link is worse than none.
-    """
-    import csv
-    import importlib.resources as resources
-
-    folder = resources.files("kg.data").joinpath("kb")
-    rows: list[dict] = []
-    sources: dict[str, str] = {}
-    seen: set[tuple[str, str]] = set()
-    for name in KB_FILES:
-        path = folder.joinpath(f"{name}.tsv")
-        if not path.is_file():
-            continue
-        lines = path.read_text("utf-8").splitlines()
-        for line in lines:
-            if line.startswith("# source "):
-                code, _, about = line[len("# source "):].partition(":")
-                sources.setdefault(code.strip(), about.strip())
-        for row in csv.DictReader((line for line in lines if line.strip() and not line.startswith("#")),
-                                  delimiter="\t"):
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-            if not row.get("label") or not row.get("type"):
-                continue
-            if row.get("wikidata") and len(row.get("sources", "").split()) < 2:
-                row["note"] = (row.get("note", "") + " (item dropped: fewer than two sources)").strip()
-                row["wikidata"] = ""
-            row["kb"] = name
-            same = (normalise_name(row["label"]), row.get("country", ""))
-            if same in seen:  # ITV is a company and a news organisation: one row, the first file's
-                continue
-            seen.add(same)
-            rows.append(row)
-    metonyms = folder.joinpath("metonymy.tsv")
-    if metonyms.is_file():
-        lines = metonyms.read_text("utf-8").splitlines()
-        for row in csv.DictReader((line for line in lines if line.strip() and not line.startswith("#")),
-                                  delimiter="\t"):
-            rows.append({"kb": "metonymy", **{k: (v or "").strip() for k, v in row.items() if k}})
-    return rows, sources
-
-
-def with_knowledge_base(records: list[dict], kb: tuple[list[dict], dict[str, str]], key_for) -> list[dict]:
-    """``records`` with the knowledge base merged in: an entity already known (same
-    Wikidata item or label) gains the row's aliases, roles and links; the rest are new
-    records. A label that two rows share (two Hyderabads) names neither: each keeps its
-    row, keyed with its country, and is found only by an unshared alias."""
-    rows, _ = kb
-    by_wikidata = {r["wikidata"]: r for r in records if r.get("wikidata")}
-    by_name = {}
-    for r in records:
-        for name in (r["label"], *r.get("aliases", ())):
-            by_name.setdefault(normalise_name(name), r)
-    country_key = {r["iso3"]: r["key"] for r in records if r.get("iso3") and r["type"] in {"Country", "Place"}}
-    labels = Counter(normalise_name(r["label"]) for r in rows if r["kb"] != "metonymy")
-    out = list(records)
-    for row in rows:
-        if row["kb"] == "metonymy":
-            continue
-        aliases = [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
-        roles = [a.strip() for a in row.get("role", "").split("|") if a.strip()]
-        country = country_key.get(row.get("country", ""))
-        known = by_wikidata.get(row.get("wikidata") or "\0")
-        if known is None and labels[normalise_name(row["label"])] == 1:
-            known = by_name.get(normalise_name(row["label"]))
-            if known is not None and known.get("wikidata") and row.get("wikidata") \
-                    and known["wikidata"] != row["wikidata"]:
-                known = None  # same name, another thing
-        verified = ("Wikidata id agreed by: " + ", ".join(row["sources"].split())) if row.get("wikidata") else None
-        if known is not None:
-            known["aliases"] = sorted({*known.get("aliases", ()), *aliases} - {known["label"]})
-            if row.get("wikidata") and not known.get("wikidata"):
-                known["wikidata"], known["verified"] = row["wikidata"], verified
-            if row["type"] in _REFINES.get(known["type"], ()):
-                known["type"] = row["type"]
-            for field, value in (("geonames", row.get("geonames")), ("country", country),
-                                 ("gender", row.get("gender"))):
-                if value and not known.get(field):
-                    known[field] = value
-            if roles:
-                known["roles"] = sorted({*known.get("roles", ()), *roles})
-            continue
-        shared = labels[normalise_name(row["label"])] > 1
-        key = normalise_name(row["label"]) + (f" ({row.get('country', '').lower()})" if shared else "")
-        record = {
-            "key": key_for(row["label"], row.get("wikidata")) if not shared else key,
-            "label": row["label"], "type": row["type"], "aliases": aliases,
-            "wikidata": row.get("wikidata") or None, "verified": verified,
-            "geonames": row.get("geonames") or None, "country": country, "roles": roles,
-            "gender": row.get("gender") or None, "kb": row["kb"],
-            "ambiguous": True if shared else None, "note": row.get("note") or None,
-        }
-        if row["type"] == "Person":
-            record["surnames"] = [row["label"].split()[-1]]
-        out.append({k: v for k, v in record.items() if v not in (None, [], "")})
-        if record.get("wikidata"):
-            by_wikidata[record["wikidata"]] = out[-1]
-    _unshare_surnames(out)
-    by_key = {r["key"]: r for r in out}
-    for row in rows:
-        if row["kb"] != "metonymy":
-            continue
-        target = row["stands_for"]
-        if not (target in by_key or (target.startswith("government of ") and target[14:] in by_key)):
-            raise ValueError(f"kg/data/kb/metonymy.tsv: {row['name']!r} stands for {target!r}, "
-                             "which is no gazetteer key; fix the key or add the entity")
-        place = by_name.get(normalise_name(row["name"]))
-        if row["kind"] not in {"capital", "building"}:
-            raise ValueError(f"kg/data/kb/metonymy.tsv: {row['name']!r}: kind {row['kind']!r} is not "
-                             "'capital' or 'building'")
-        if place is not None:
-            place["stands_for"], place["metonymy"] = target, row["kind"]
-        else:  # "Washington" alone: a place of its own (the state shares the name), unlinked
-            out.append({"key": normalise_name(row["name"]), "label": row["name"], "type": "Place",
-                        "stands_for": target, "metonymy": row["kind"], "kb": "metonymy"})
-            by_name[normalise_name(row["name"])] = out[-1]
-    return out
-
-
-#: a known record's type that a knowledge-base row may make finer (same IRI kind)
-_REFINES = {"Organization": ("Corporation", "PoliticalParty", "NewsMediaOrganization"),
-            "Place": ("City", "AdministrativeArea")}
-
-
-def _unshare_surnames(records: list[dict]) -> None:
-    """A surname that names two known people names neither (two Bushes, two Clintons)."""
-    owners = Counter(normalise_name(s) for r in records for s in r.get("surnames", ()))
-    for r in records:
-        if "surnames" in r:
-            r["surnames"] = [s for s in r["surnames"] if owners[normalise_name(s)] == 1]
-            if not r["surnames"]:
-                del r["surnames"]
 
 
 def _check(records: list[dict]) -> None:
@@ -416,25 +261,11 @@ def _check(records: list[dict]) -> None:
         for name in (r["label"], *r.get("aliases", ())):
             owners.setdefault(normalise_name(name), set()).add(r["key"])
     clashes = {name for name, keys in owners.items() if len(keys) > 1}
-    # a curated entry keeps its name when only knowledge-base rows share it (they become ambiguous)
-    curated = {r["key"] for r in records if not r.get("kb")}
-    kb_only = {name: len(keys & curated) <= 1 for name, keys in owners.items()}
-    for r in records:
-        if r.get("kb") and normalise_name(r["label"]) in clashes:
-            r["ambiguous"] = True
     for r in records:
         if "aliases" in r:
-            shared = [a for a in r["aliases"] if normalise_name(a) in clashes]
             r["aliases"] = [a for a in r["aliases"] if normalise_name(a) not in clashes]
-            if shared and r.get("country") and r.get("kb"):
-                # "Labour" names parties of several countries: valid next to its country only
-                r["contextual"] = sorted({*r.get("contextual", ()), *shared})
-                r["context"] = sorted({*r.get("context", ()), r["country"]})
-        if normalise_name(r["label"]) in clashes and not r.get("ambiguous"):
-            if not r.get("kb") and not kb_only.get(normalise_name(r["label"])):
-                raise ValueError(f"gazetteer label {r['label']!r} also names another entry; rename one")
-            r["ambiguous"] = True
-            r["note"] = (r.get("note", "") + " (label shared with another entry: found by its aliases only)").strip()
+        if normalise_name(r["label"]) in clashes:
+            raise ValueError(f"gazetteer label {r['label']!r} also names another entry; rename one")
 
 
 def _country_converter_rows() -> dict[str, dict]:
@@ -473,7 +304,7 @@ def write_gazetteer() -> int:
         "about": "Generated by `python -m kg.extract.build_gazetteer` from pycountry, country_converter, "
                  "kg/data/country_links.tsv and kg/data/gazetteer_curated.json; edit those, not this. "
                  "Keys are frozen (they are part of entity IRIs).",
-        "sources": {**read_knowledge_base()[1], **curated["sources"]},
+        "sources": curated["sources"],
         "entries": records,
     }
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -48,8 +48,6 @@ def resolve_people(cands: Candidates, gazetteer: Gazetteer) -> Candidates:
             continue
         given, surname = person_name_parts(c.text)
         if c.key is not None:  # a known person named in the gazetteer
-            if c.entry is not None and c.role is not None and not role_agrees(c.role.title, c.entry):
-                c = revised[i] = replace(c, key=f"{person_key(c.text)} ({c.role.title.lower()})", entry=None)
             if given:
                 full.append((c, given, surname))
         elif given:
@@ -152,31 +150,8 @@ def _is_person_name(c: Candidate) -> bool:
 def _full_name(c: Candidate, given: list[str], surname: list[str], gazetteer: Gazetteer) -> Candidate:
     entry = gazetteer.lookup(" ".join(given + surname))
     if entry is not None and entry.type == "Person":
-        if c.role is not None and not role_agrees(c.role.title, entry):
-            # "Gordon Brown, the Scotland coach" is not the Gordon Brown the gazetteer knows
-            return replace(c, key=f"{person_key(c.text)} ({c.role.title.lower()})")
         return replace(c, key=entry.key, entry=entry)
     return replace(c, key=person_key(c.text))
-
-
-#: title words any politician the knowledge base lists may be given in a story
-_POLITICAL_WORDS = frozenset({"mp", "mep", "leader", "minister", "prime", "president", "chancellor", "secretary",
-                              "premier", "senator", "governor", "deputy", "shadow", "opposition",
-                              "party", "taoiseach", "king", "queen", "commissioner", "former"})
-
-
-def role_agrees(title: str, entry: GazetteerEntry) -> bool:
-    """Whether a job title a story gives fits a known person: a word of it is one of the
-    person's offices' words, or (for the politicians the knowledge base lists) a word
-    of any political office.
-
-    >>> blair = GazetteerEntry("tony blair", "Tony Blair", "Person", roles=("Prime Minister of the United Kingdom",))
-    >>> role_agrees("Prime Minister", blair), role_agrees("Labour leader", blair), role_agrees("coach", blair)
-    (True, True, False)
-    """
-    words = set(title.lower().replace("-", " ").split())
-    known = {w for role in entry.roles for w in role.lower().replace("-", " ").split()}
-    return bool(words & known) or (bool(entry.roles) and bool(words & _POLITICAL_WORDS)) or not entry.roles
 
 
 def _short_name(c: Candidate, full: list[_FullName], gazetteer: Gazetteer) -> Candidate:
@@ -253,15 +228,9 @@ def _government_of(c: Candidate, by_span: dict[TokenSpan, Candidate], led: set[s
         country = gazetteer.by_key.get(next(iter(led))) if len(led) == 1 else None
     if country is None or country.type != "Country":
         return c
-    entry = government_of(country)
-    return replace(c, key=entry.key, entry=entry)
-
-
-def government_of(country: GazetteerEntry) -> GazetteerEntry:
-    """The entry of a country's government ("the UK government", "Downing Street said")."""
     key = "government of " + country.key
-    return GazetteerEntry(key=key, label="Government of " + _with_article(country.label),
-                          type="GovernmentOrganization")
+    return replace(c, key=key, entry=GazetteerEntry(key=key, label="Government of " + _with_article(country.label),
+                                                    type="GovernmentOrganization"))
 
 
 def _with_article(country: str) -> str:

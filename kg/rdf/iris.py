@@ -66,11 +66,10 @@ ENTITY_KINDS = {
     "Person": "person",
     "Organization": "organization", "GovernmentOrganization": "organization",
     "Corporation": "organization", "PoliticalParty": "organization", "SportsTeam": "organization",
-    "NGO": "organization", "EducationalOrganization": "organization", "NewsMediaOrganization": "organization",
+    "NGO": "organization", "EducationalOrganization": "organization",
     "Place": "place", "Country": "place", "City": "place", "AdministrativeArea": "place",
     "Continent": "place", "BodyOfWater": "place", "Landform": "place",
     "Event": "event",
-    "Group": "group",
 }
 
 

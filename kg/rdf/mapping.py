@@ -95,11 +95,6 @@ class DocumentTerms:
         return Quad(subject, predicate, obj, self.graph)
 
 
-def type_iri(schema_type: str) -> NamedNode:
-    """The class of an entity type name: schema.org's, or ``kg:Group`` (schema.org has no group of people)."""
-    return KG.Group if schema_type == "Group" else SCHEMA[schema_type]
-
-
 def _observations(x: Extraction, iris: IriMinter, graph: NamedNode,
                   entities: Mapping[str, NamedNode]) -> dict[NamedNode, Observed]:
     """What the document observes of each entity (the label, type, aliases, links
@@ -108,7 +103,7 @@ def _observations(x: Extraction, iris: IriMinter, graph: NamedNode,
     for e in x.entities:
         node, role = entities[e.key], entities.get(e.role_of) if e.role_of else None
         titles = (_en(e.job_title),) if e.job_title else ()
-        found[node] = Observed(node, graph, types=(type_iri(e.type),), labels=(_en(e.label),),
+        found[node] = Observed(node, graph, types=(SCHEMA[e.type],), labels=(_en(e.label),),
                                aliases=tuple(_en(alias) for alias in e.aliases),
                                links=tuple(NamedNode(same) for same in e.same_as), job_titles=titles,
                                roles=(role,) if titles and role is not None else ())
@@ -206,17 +201,11 @@ def entity_quads(e: Entity, terms: DocumentTerms, iris: IriMinter) -> Iterator[Q
     q = terms.quad
     node = terms.entities[e.key]
     yield q(node, KG.mentionedIn, terms.graph)
-    observation = iris.observation(terms.doc_id, node)
-    yield from observed_quads(observation, terms.observations[node])
-    if e.type_evidence:
-        yield q(observation, KG.typeEvidence, Literal(e.type_evidence))
-    yield q(observation, KG.typeConfidence, double(e.type_confidence))
+    yield from observed_quads(iris.observation(terms.doc_id, node), terms.observations[node])
     for m in e.mentions:
         mention = iris.mention(terms.doc_id, m.start, m.end)
         yield q(mention, RDF.type, KG.Mention)
         yield q(mention, KG.denotes, node)
-        if m.resolved_by:
-            yield q(mention, KG.resolvedBy, Literal(m.resolved_by))
         yield from span_quads(mention, m.sentence, m.start, m.end, m.text, terms)
 
 

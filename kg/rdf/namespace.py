@@ -55,7 +55,6 @@ XSD = ClosedNamespace("http://www.w3.org/2001/XMLSchema#",
                        "dateTime", "gYear", "gYearMonth", "decimal", "anyURI", "hexBinary"])
 SCHEMA = ClosedNamespace("https://schema.org/", [
     "Thing", "Person", "Organization", "GovernmentOrganization", "Country", "City", "Place",
-    "Corporation", "PoliticalParty", "NewsMediaOrganization", "SportsTeam", "AdministrativeArea",
     "Event", "Product", "CreativeWork", "Legislation", "Language", "NewsArticle",
     "headline", "datePublished", "author", "publisher", "sourceOrganization", "url",
     "copyrightNotice", "wordCount", "name", "jobTitle", "text", "identifier",

@@ -12,7 +12,6 @@ KG = ClosedNamespace(KG_NAMESPACE, [
     "Entity",
     "EntityGraph",
     "Event",
-    "Group",
     "Mention",
     "Observation",
     "Phrase",
@@ -49,7 +48,6 @@ KG = ClosedNamespace(KG_NAMESPACE, [
     "quantityKind",
     "relativeToPublication",
     "reportedText",
-    "resolvedBy",
     "roleOf",
     "sentence",
     "softwareVersion",
@@ -60,6 +58,4 @@ KG = ClosedNamespace(KG_NAMESPACE, [
     "time",
     "timeValue",
     "trigger",
-    "typeConfidence",
-    "typeEvidence",
 ], source="ontology/kg.ttl")
