@@ -122,10 +122,14 @@ def overlapping(spans, start: int, end: int):
 
 def score(annotations: list[dict], mentions, phrases, described, *, verbose: bool) -> dict[str, float]:
     groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)  # one real thing across articles
+    gold_at: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # every annotated span, by article
     for article in annotations:
         for entity in article["entities"]:
             ident = entity.get("wikidata") or entity["label"].lower()
             groups[ident].append((article["id"], entity))
+            for m in entity["mentions"]:
+                gold_at[article["id"]].append((m["start"], m["start"] + len(m["text"]), ident))
+    node_of_ident: dict[str, str | None] = {}
     found = one = typed = typed_fine = 0
     kb = linked = 0
     judged_links = right_links = 0
@@ -153,7 +157,7 @@ def score(annotations: list[dict], mentions, phrases, described, *, verbose: boo
             one += 1
         elif verbose:
             problems.append(f"one node: {label} ({members[0][0]}): {sorted(nodes)} phrases={extra_phrases}")
-        node = _main_node(nodes, members, mentions)
+        node = node_of_ident[ident] = _main_node(nodes, members, mentions)
         d = described.get(node) if node else None
         types = d["types"] - {"Entity", "Thing"} if d else set()
         got = next(iter(sorted(types)), "-")
@@ -193,17 +197,6 @@ def score(annotations: list[dict], mentions, phrases, described, *, verbose: boo
                     problems.append(f"coref: {m['text']!r} -> {label} ({doc_id}@{start}): got "
                                     f"{[described.get(h[2], {}).get('label') or h[2] for h in hits] or '-'}")
     # precision of the resolved mentions the graph made at annotated places
-    gold_at: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for article in annotations:
-        for entity in article["entities"]:
-            ident = entity.get("wikidata") or entity["label"].lower()
-            for m in entity["mentions"]:
-                gold_at[article["id"]].append((m["start"], m["start"] + len(m["text"]), ident))
-    node_of_ident = {}
-    for ident, members in groups.items():
-        nodes = {h[2] for doc_id, e in members for m in e["mentions"] if m["kind"] == "name"
-                 for h in overlapping(mentions[doc_id], m["start"], m["start"] + len(m["text"])) if h[3] is None}
-        node_of_ident[ident] = _main_node(nodes, members, mentions)
     for doc_id, spans in mentions.items():
         for start, end, entity, how in spans:
             if how is None:
